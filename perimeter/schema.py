@@ -38,9 +38,7 @@ USER_IDENTITY = pa.struct(
     ]
 )
 RESOURCE = pa.struct([("arn", _S), ("accountid", _S), ("type", _S)])
-TLS_DETAILS = pa.struct(
-    [("tlsversion", _S), ("ciphersuite", _S), ("clientprovidedhostheader", _S)]
-)
+TLS_DETAILS = pa.struct([("tlsversion", _S), ("ciphersuite", _S), ("clientprovidedhostheader", _S)])
 
 #: Columns whose CloudTrail value is a JSON object kept as JSON text.
 JSON_TEXT_COLUMNS = frozenset(

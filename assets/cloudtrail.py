@@ -1,0 +1,75 @@
+"""The CloudTrail day store: local log files -> one Parquet file per UTC day (DuckDB engine)."""
+
+import dagster as dg
+
+from assets.partitions import days_from_tags, partition_days
+from resources.engine import DuckDBEngine
+
+DAY_STORE = "cloudtrail_day_store"
+
+
+def _skipped_table(manifests) -> str:
+    lines = ["| day | file | reason |", "|---|---|---|"]
+    for manifest in manifests:
+        lines += [
+            f"| {manifest.day} | {s['path']} | {s['reason']} |" for s in manifest.skipped_files
+        ]
+    return "\n".join(lines) if len(lines) > 2 else "No file skipped."
+
+
+def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=DAY_STORE,
+        group_name="cloudtrail",
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        kinds={"duckdb", "parquet"},
+    )
+    def _asset(context: dg.AssetExecutionContext, engine: DuckDBEngine) -> dg.MaterializeResult:
+        """CloudTrail records of one UTC day with the Athena table's columns, as Parquet.
+
+        Digest files, empty files, unreadable files and records without eventTime are skipped,
+        counted and listed in the metadata.
+        """
+        manifests = []
+        for day in partition_days(context):
+            manifest = engine.build_day_store(day)
+            context.log.info(
+                f"{day}: {manifest.records_stored} of {manifest.records_read} records stored "
+                f"from {len(manifest.files)} files"
+            )
+            manifests.append(manifest)
+        skipped: dict[str, int] = {}
+        for manifest in manifests:
+            for reason, n in manifest.records_skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + n
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": sum(m.records_stored for m in manifests),
+                "records_read": sum(m.records_read for m in manifests),
+                "records_stored": sum(m.records_stored for m in manifests),
+                "records_skipped": dg.MetadataValue.json(skipped),
+                "files_read": sum(len(m.files) for m in manifests),
+                "skipped_files": dg.MetadataValue.md(_skipped_table(manifests)),
+            }
+        )
+
+    return _asset
+
+
+def day_store_check(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=DAY_STORE, name="records_accounted_for", blocking=True)
+    def _check(context: dg.AssetCheckExecutionContext, engine: DuckDBEngine) -> dg.AssetCheckResult:
+        """Every record read is stored or skipped with a reason, in every day of the run."""
+        problems = {}
+        days = days_from_tags(context.run.tags, partitions) or engine.stored_days()
+        for day in days:
+            manifest = engine.read_manifest(day)
+            if manifest is None:
+                continue
+            stored_and_skipped = manifest.records_stored + sum(manifest.records_skipped.values())
+            if manifest.records_read != stored_and_skipped:
+                problems[day] = {"read": manifest.records_read, "accounted": stored_and_skipped}
+        return dg.AssetCheckResult(passed=not problems, metadata={"mismatches": problems})
+
+    return _check

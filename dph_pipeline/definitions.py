@@ -1,0 +1,52 @@
+"""The code location: `defs`, built from validated settings when Dagster loads it."""
+
+import dagster as dg
+
+from assets.cloudtrail import cloudtrail_day_store_asset, day_store_check
+from assets.partitions import daily_partitions
+from assets.queries import query_asset
+from assets.referential import referential_assets
+from assets.report import perimeter_report_asset
+from dph_pipeline.settings import Settings, load_settings
+from dph_pipeline.wiring import build_resources
+from perimeter.queries.registry import catalogue
+
+PERIMETER_JOB = "perimeter_job"
+
+
+def build_defs(settings: Settings) -> dg.Definitions:
+    """Assets, checks, jobs and resources for one configuration."""
+    v = settings.variables
+    partitions = daily_partitions(v.partitions_start_date)
+    specs = list(catalogue().values())
+    assets: list[dg.AssetsDefinition] = [*referential_assets()]
+    checks = []
+    if v.engine == "duckdb":
+        assets.append(cloudtrail_day_store_asset(partitions))
+        checks.append(day_store_check(partitions))
+    assets += [query_asset(spec, partitions, settings.perimeter, v.engine) for spec in specs]
+    assets.append(
+        perimeter_report_asset(
+            specs,
+            partitions,
+            v.output_dir,
+            v.report_window_days,
+            v.engine,
+            notes=settings.perimeter.warnings,
+        )
+    )
+    job = dg.define_asset_job(
+        PERIMETER_JOB, selection=dg.AssetSelection.all(), partitions_def=partitions
+    )
+    return dg.Definitions(
+        assets=assets,
+        asset_checks=checks,
+        jobs=[job],
+        resources=build_resources(settings),
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Loaded by `dagster dev` and `dagster job execute -m dph_pipeline`."""
+    return build_defs(load_settings())

@@ -1,0 +1,173 @@
+"""SQL engines: where a catalogue query runs.
+
+`SqlEngine` is the interface the query assets use. `DuckDBEngine` (the default) runs the
+catalogue's Trino-dialect SQL, translated by sqlglot, on Parquet day stores that it builds from
+local CloudTrail files. The Athena engine runs the same SQL text on the organisation's Athena
+table.
+"""
+
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import sqlglot
+
+from perimeter.errors import QueryError
+from perimeter.schema import CLOUDTRAIL_SCHEMA, TABLE_NAME
+from resources.cloudtrail_files import SourceFile, discover
+from resources.day_store import DayManifest, file_days, write_day_store
+
+
+def athena_day(day: date | str) -> str:
+    """`2024-01-02` or a date -> `2024/01/02`, the format of the `p_date` partition."""
+    return (day.isoformat() if isinstance(day, date) else day).replace("-", "/")
+
+
+@functools.lru_cache(maxsize=256)
+def trino_to_duckdb(sql: str) -> str:
+    """Translate one catalogue statement from Athena's dialect to DuckDB's.
+
+    Raises:
+        QueryError: the statement does not parse as Trino SQL.
+    """
+    try:
+        return sqlglot.transpile(sql, read="trino", write="duckdb")[0]
+    except sqlglot.errors.ParseError as exc:
+        raise QueryError(f"catalogue SQL does not parse as Trino SQL: {exc}") from exc
+
+
+class SqlEngine(dg.ConfigurableResource):
+    """Runs a catalogue statement over a range of days and returns the rows."""
+
+    @property
+    def kind(self) -> str:
+        """Short engine name, used as the Dagster asset kind and in reports."""
+        raise NotImplementedError
+
+    def run_query(self, sql: str, params: Mapping[str, Any], days: Sequence[str]) -> pd.DataFrame:
+        """Run `sql` (Trino dialect, named `:param` placeholders) over `days` (`YYYY-MM-DD`)."""
+        raise NotImplementedError
+
+
+class DuckDBEngine(SqlEngine):
+    """Embedded engine: local CloudTrail files -> Parquet day stores -> DuckDB."""
+
+    cloudtrail_root: str
+    store_dir: str
+    workers: int = 0
+    threads: int = 0
+
+    @property
+    def kind(self) -> str:
+        """Short engine name."""
+        return "duckdb"
+
+    @property
+    def _workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+    def day_dir(self, day: str) -> Path:
+        """The store folder of one day (`YYYY-MM-DD`)."""
+        return Path(self.store_dir) / "cloudtrail" / f"day={day}"
+
+    def list_files(self) -> list[SourceFile]:
+        """Every candidate input file under `cloudtrail_root`."""
+        return discover(Path(self.cloudtrail_root))
+
+    def _flat_index(self, files: Sequence[SourceFile]) -> dict[str, dict[str, Any]]:
+        """Days held by each flat file, cached by path, size and modification time."""
+        index_path = Path(self.store_dir) / "flat_index.json"
+        cached: dict[str, dict[str, Any]] = {}
+        if index_path.exists():
+            cached = json.loads(index_path.read_text())
+        index: dict[str, dict[str, Any]] = {}
+        for src in files:
+            if src.day is not None or src.digest:
+                continue
+            entry = cached.get(src.path)
+            if entry is None or [entry["size"], entry["mtime_ns"]] != [src.size, src.mtime_ns]:
+                days, home = file_days(src)
+                entry = {"size": src.size, "mtime_ns": src.mtime_ns, "days": days, "home": home}
+            index[src.path] = entry
+        if index != cached:
+            index_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(index, sort_keys=True))
+            os.replace(tmp, index_path)
+        return index
+
+    def available_days(self) -> list[str]:
+        """Days (`YYYY-MM-DD`) for which there are input files, sorted."""
+        files = self.list_files()
+        days = {f.day for f in files if f.day is not None}
+        for entry in self._flat_index(files).values():
+            days.update(entry["days"])
+            days.add(entry["home"])
+        return sorted(d.replace("/", "-") for d in days)
+
+    def files_for_day(self, day: str) -> tuple[list[SourceFile], dict[str, str | None]]:
+        """The input files that feed one day, and each flat file's accounting day."""
+        files = self.list_files()
+        wanted = athena_day(day)
+        index = self._flat_index(files)
+        chosen = [f for f in files if f.day == wanted]
+        for src in files:
+            entry = index.get(src.path)
+            if entry and (wanted in entry["days"] or entry["home"] == wanted):
+                chosen.append(src)
+        homes = {path: entry["home"] for path, entry in index.items()}
+        return chosen, homes
+
+    def input_fingerprint(self, day: str) -> str:
+        """A hash of the names, sizes and modification times of one day's input files."""
+        files, _ = self.files_for_day(day)
+        digest = hashlib.sha256()
+        for src in sorted(files, key=lambda f: f.path):
+            digest.update(repr(src.fingerprint).encode())
+        return digest.hexdigest()[:16]
+
+    def build_day_store(self, day: str) -> DayManifest:
+        """(Re)build the Parquet day store of `day` (`YYYY-MM-DD`) from the input files."""
+        files, homes = self.files_for_day(day)
+        return write_day_store(files, athena_day(day), self.day_dir(day), homes, self._workers)
+
+    def stored_days(self) -> list[str]:
+        """Days (`YYYY-MM-DD`) that have a day store, sorted."""
+        root = Path(self.store_dir) / "cloudtrail"
+        return sorted(p.name.removeprefix("day=") for p in root.glob("day=*") if p.is_dir())
+
+    def read_manifest(self, day: str) -> DayManifest | None:
+        """The manifest of an existing day store, or None."""
+        path = self.day_dir(day) / "manifest.json"
+        return DayManifest.from_json(path.read_text()) if path.exists() else None
+
+    def _connect(self, days: Sequence[str]) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        if self.threads:
+            con.execute(f"SET threads = {int(self.threads)}")
+        paths = [str(p) for d in days if (p := self.day_dir(d) / "events.parquet").exists()]
+        if paths:
+            relation = con.read_parquet(paths)
+        else:
+            relation = con.from_arrow(pa.Table.from_pylist([], schema=CLOUDTRAIL_SCHEMA))
+        relation.create_view(TABLE_NAME)
+        return con
+
+    def run_query(self, sql: str, params: Mapping[str, Any], days: Sequence[str]) -> pd.DataFrame:
+        """Run a catalogue statement on the day stores of `days`."""
+        con = self._connect(days)
+        try:
+            return con.execute(trino_to_duckdb(sql), dict(params)).df()
+        except duckdb.Error as exc:
+            raise QueryError(f"DuckDB failed on the catalogue statement: {exc}") from exc
+        finally:
+            con.close()
