@@ -9,16 +9,22 @@ from assets.referential import referential_assets
 from assets.report import perimeter_report_asset
 from dph_pipeline.settings import Settings, load_settings
 from dph_pipeline.wiring import build_resources
-from perimeter.queries.registry import catalogue
+from perimeter.queries.registry import select
 
 PERIMETER_JOB = "perimeter_job"
 
 
-def build_defs(settings: Settings) -> dg.Definitions:
-    """Assets, checks, jobs and resources for one configuration."""
+def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Definitions:
+    """Assets, checks, jobs and resources for one configuration.
+
+    Args:
+        settings: The validated configuration files.
+        queries: Query ids or parts of ids (as `dph run -lq`); None or `all` for every query.
+            The report then covers the selected queries only.
+    """
     v = settings.variables
     partitions = daily_partitions(v.partitions_start_date)
-    specs = list(catalogue().values())
+    specs = select(queries or [])
     assets: list[dg.AssetsDefinition] = [*referential_assets()]
     checks = []
     if v.engine == "duckdb":

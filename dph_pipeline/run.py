@@ -1,0 +1,124 @@
+"""`dph run`: choose the days, run `perimeter_job` in process, tell where the reports are."""
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import dagster as dg
+
+from dph_pipeline.definitions import PERIMETER_JOB, build_defs
+from dph_pipeline.settings import Settings
+from perimeter.config import Variables
+from perimeter.errors import ConfigError
+from resources.engine import DuckDBEngine
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+REPORT = "perimeter_report"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run did: its days, whether it succeeded, its reports and rows per query."""
+
+    first_day: str
+    last_day: str
+    success: bool
+    reports: dict[str, str]
+    rows: dict[str, int]
+
+
+def _parse_day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{flag}: not a date YYYY-MM-DD (got {text!r})") from None
+
+
+def choose_days(
+    variables: Variables,
+    available: list[str] | None,
+    today: date,
+    start: str | None = None,
+    end: str | None = None,
+) -> tuple[date, date]:
+    """The first and last day to run, both included.
+
+    In order: `--start`/`--end`; the date mode of `variables.yaml`; otherwise the
+    `report_window_days` days ending at the latest day that has local CloudTrail files
+    (`available`, DuckDB engine) or at today.
+
+    Raises:
+        ConfigError: a bad or inverted date, a day before `partitions_start_date`, or a date
+            pattern that matches no available day.
+    """
+    if start or end:
+        first = _parse_day(start, "--start") if start else None
+        last = _parse_day(end, "--end") if end else today
+        first = first or last
+    elif variables.date_mode in ("range", "interval"):
+        days = variables.selected_days(today) or [today]
+        first, last = days[0], days[-1]
+    elif variables.date_mode == "regex":
+        matching = [d for d in map(date.fromisoformat, available or []) if variables.matches_day(d)]
+        if not matching:
+            raise ConfigError(
+                f"{variables.source}: partition_date_regex: no day with CloudTrail files matches "
+                f"(got {variables.partition_date_regex!r})"
+            )
+        first, last = matching[0], matching[-1]
+    else:
+        last = date.fromisoformat(available[-1]) if available else today
+        first = last - timedelta(days=variables.report_window_days - 1)
+    if last < first:
+        raise ConfigError(f"the last day {last} is before the first day {first}")
+    floor = date.fromisoformat(variables.partitions_start_date)
+    if first < floor:
+        if start or variables.date_mode in ("range", "regex"):
+            raise ConfigError(
+                f"{variables.source}: partitions_start_date: the run starts on {first}, before "
+                f"the first partition (got {variables.partitions_start_date!r})"
+            )
+        first = floor
+    return first, last
+
+
+def _instance() -> dg.DagsterInstance:
+    """The persistent instance when DAGSTER_HOME is set (runs show in the UI), else ephemeral."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def run_pipeline(
+    settings: Settings,
+    queries: list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    log_level: str = "INFO",
+) -> RunOutcome:
+    """Run `perimeter_job` over the chosen days and return where its reports are."""
+    v = settings.variables
+    defs = build_defs(settings, queries)
+    engine = defs.resources.get("engine")
+    available = engine.available_days() if isinstance(engine, DuckDBEngine) else None
+    first, last = choose_days(v, available, datetime.now(UTC).date(), start, end)
+    job = defs.resolve_job_def(PERIMETER_JOB)
+    with _instance() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            tags={RANGE_START: first.isoformat(), RANGE_END: last.isoformat()},
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            raise_on_error=False,
+        )
+    reports: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    if result.success:
+        for event in result.get_asset_materialization_events():
+            mat = event.step_materialization_data.materialization
+            name = mat.asset_key.to_user_string()
+            if name == REPORT:
+                reports = {k: str(mat.metadata[k].value) for k in ("html", "excel", "json")}
+            elif "dagster/row_count" in mat.metadata and name not in rows:
+                rows[name] = int(mat.metadata["dagster/row_count"].value)
+    return RunOutcome(first.isoformat(), last.isoformat(), result.success, reports, rows)

@@ -1,0 +1,125 @@
+"""Background traffic: ordinary calls inside the perimeter, which no query may report.
+
+Calls come from the corporate range, through VPC endpoints, over IPv6, from AWS services and
+from service-linked roles; some fail with errors that are not access denials. Each (account,
+day) draws from its own seeded generator, so a day's traffic does not depend on the others.
+"""
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from dph_pipeline.sample import identities as who
+from dph_pipeline.sample.events import USER_AGENTS, Call
+from dph_pipeline.sample.org import PROD, PROD_S3_ENDPOINT, REGIONS, SampleOrg
+
+_MANAGEMENT_CALLS = (
+    ("ec2.amazonaws.com", "DescribeInstances"),
+    ("ec2.amazonaws.com", "DescribeSecurityGroups"),
+    ("sts.amazonaws.com", "GetCallerIdentity"),
+    ("iam.amazonaws.com", "ListRoles"),
+    ("lambda.amazonaws.com", "ListFunctions20150331"),
+    ("cloudformation.amazonaws.com", "DescribeStacks"),
+    ("kms.amazonaws.com", "Decrypt"),
+    ("logs.amazonaws.com", "CreateLogStream"),
+)
+_HARMLESS_ERRORS = (
+    ("ThrottlingException", "Rate exceeded"),
+    ("NoSuchKey", "The specified key does not exist."),
+    ("ResourceNotFoundException", "Function not found"),
+)
+
+
+def _role_identity(org: SampleOrg, account: str, rng: random.Random) -> dict:
+    role = rng.choice(
+        [r for r in org.roles if r.account == account and "aws-service-role" not in r.path]
+    )
+    return who.assumed_role(account, role.path, role.role_id, f"session-{rng.randrange(100)}")
+
+
+def _call(org: SampleOrg, account: str, rng: random.Random) -> Call:
+    region = rng.choice(REGIONS)
+    source, name = rng.choice(_MANAGEMENT_CALLS)
+    kind = rng.random()
+    if kind < 0.45:  # people and pipelines on the corporate network
+        ip = f"198.51.100.{rng.randrange(1, 255)}"
+        error = rng.choice(_HARMLESS_ERRORS) if rng.random() < 0.05 else None
+        return Call(
+            account,
+            _role_identity(org, account, rng),
+            source,
+            name,
+            ip,
+            region,
+            error=error,
+            user_agent=rng.choice(USER_AGENTS),
+        )
+    if kind < 0.6:  # over IPv6
+        ip = f"2001:db8:{rng.randrange(1, 0xFFFF):x}::{rng.randrange(1, 0xFFFF):x}"
+        return Call(account, _role_identity(org, account, rng), source, name, ip, region)
+    if kind < 0.75:  # AWS services acting for the account's roles
+        return Call(
+            account,
+            _role_identity(org, account, rng),
+            source,
+            name,
+            "cloudformation.amazonaws.com",
+            region,
+            user_agent="cloudformation.amazonaws.com",
+        )
+    if kind < 0.85:  # service principals
+        service = rng.choice(("config.amazonaws.com", "cloudtrail.amazonaws.com"))
+        return Call(
+            account,
+            who.aws_service(service),
+            "sts.amazonaws.com",
+            "AssumeRole",
+            service,
+            region,
+            user_agent=service,
+        )
+    if kind < 0.9:  # the account's service-linked role
+        slr = next(r for r in org.roles if r.account == account and "aws-service-role" in r.path)
+        identity = who.assumed_role(account, slr.path, slr.role_id, "AutoScaling")
+        return Call(
+            account,
+            identity,
+            "ec2.amazonaws.com",
+            "DescribeInstanceStatus",
+            f"203.0.113.{rng.randrange(1, 255)}",
+            region,
+            user_agent="autoscaling.amazonaws.com",
+        )
+    buckets = [b for b in org.buckets if b.account == account] or [None]
+    bucket = rng.choice(buckets)
+    if bucket is None:
+        return Call(
+            account,
+            _role_identity(org, account, rng),
+            "s3.amazonaws.com",
+            "ListBuckets",
+            f"198.51.100.{rng.randrange(1, 255)}",
+            region,
+        )
+    vpce = PROD_S3_ENDPOINT if account == PROD else None
+    ip = "10.1.2.3" if vpce else f"198.51.100.{rng.randrange(1, 255)}"
+    request = {"bucketName": bucket.name, "key": f"data/part-{rng.randrange(10_000):05d}.parquet"}
+    return Call(
+        account,
+        _role_identity(org, account, rng),
+        "s3.amazonaws.com",
+        rng.choice(("GetObject", "PutObject")),
+        ip,
+        bucket.region,
+        vpce=vpce,
+        request=request,
+    )
+
+
+def background_calls(
+    org: SampleOrg, account: str, day: datetime, count: int, seed: int
+) -> Iterator[tuple[datetime, Call]]:
+    """`count` calls logged by `account` during `day` (a UTC midnight), in no order."""
+    rng = random.Random(f"{seed}:{account}:{day:%Y%m%d}")
+    for _ in range(count):
+        yield day + timedelta(seconds=rng.randrange(86_400)), _call(org, account, rng)
