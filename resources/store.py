@@ -18,35 +18,52 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def _storable(values: pd.Series) -> pd.Series:
-    """Result columns that mix value types or hold lists are stored as text.
+_JSON_COLUMNS = b"dph.json_columns"
 
-    `isAssumableBy` holds a list of principals or a sentinel string; `isServiceRole` a boolean or
-    a sentinel. Parquet needs one type per column, so such columns become text (JSON for lists).
+
+def _needs_json(values: pd.Series) -> bool:
+    """A column that mixes value types or holds lists (Parquet wants one type per column).
+
+    `isAssumableBy` holds a list of principals or a sentinel string; `isServiceRole` a boolean
+    or a sentinel.
     """
-    present = values.dropna()
-    kinds = {type(v) for v in present}
-    if len(kinds) <= 1 and not kinds & {list, dict, tuple}:
-        return values
-    return values.map(
-        lambda v: (
-            None
-            if v is None or (not isinstance(v, list | dict | tuple) and pd.isna(v))
-            else orjson.dumps(v).decode()
-            if isinstance(v, list | dict | tuple)
-            else str(v)
-        )
-    )
+    kinds = {type(v) for v in values.dropna()}
+    return len(kinds) > 1 or bool(kinds & {list, dict, tuple})
+
+
+def _to_json(value: object) -> str | None:
+    if value is None or (not isinstance(value, list | dict | tuple) and pd.isna(value)):
+        return None
+    return orjson.dumps(value).decode()
 
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write `frame` to `path` through a temporary file; mixed columns go in as JSON text."""
+    encoded = [c for c in frame.columns if _needs_json(frame[c])]
+    out = frame.copy()
+    for column in encoded:
+        out[column] = frame[column].map(_to_json)
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    if encoded:
+        metadata = {**(table.schema.metadata or {}), _JSON_COLUMNS: orjson.dumps(encoded)}
+        table = table.replace_schema_metadata(metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+        pq.write_table(table, tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """Read a file written by `_atomic_parquet`, decoding its JSON columns back to values."""
+    table = pq.read_table(path)
+    frame = table.to_pandas()
+    encoded = orjson.loads((table.schema.metadata or {}).get(_JSON_COLUMNS, b"[]"))
+    for column in encoded:
+        frame[column] = frame[column].map(lambda v: None if v is None else orjson.loads(v))
+    return frame
 
 
 def _object_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -86,12 +103,12 @@ class ResultStore(dg.ConfigurableResource):
                 f"inventory dataset {dataset!r} is not materialised yet ({path}); "
                 "materialise the referential assets first"
             )
-        return pq.read_table(path).to_pandas()
+        return _read_parquet(path)
 
     def write_result(self, query_id: str, day: str, frame: pd.DataFrame) -> Path:
         """Store one query's result rows for one day (`YYYY-MM-DD`); empty frames too."""
         path = self._result_path(query_id, day)
-        _atomic_parquet(frame.apply(_storable) if len(frame.columns) else frame, path)
+        _atomic_parquet(frame, path)
         return path
 
     def result_days(self, query_id: str) -> list[str]:
@@ -106,7 +123,7 @@ class ResultStore(dg.ConfigurableResource):
         paths = [p for d in days if (p := self._result_path(query_id, d)).exists()]
         if not paths:
             return pd.DataFrame()
-        frames = [_object_columns(pq.read_table(p).to_pandas()) for p in paths]
+        frames = [_object_columns(_read_parquet(p)) for p in paths]
         non_empty = [f for f in frames if len(f)]
         if not non_empty:
             return frames[-1]
