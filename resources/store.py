@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
 _JSON_COLUMNS = b"dph.json_columns"
 
 

@@ -49,7 +49,7 @@ def invictus(tmp_path_factory: pytest.TempPathFactory):
         "baseline:\n  network_perimeter_expected_public_cidr: [192.168.0.0/16]\n",
         '  partitions_start_date: "2023-07-01"\n',
     )
-    settings, outcome = run(variables, start="2023-07-10", end="2023-07-10")
+    _, outcome = run(variables, start="2023-07-10", end="2023-07-10")
     report = json.loads((folder / "outputs" / "data_perimeter.json").read_text())
     return folder, outcome, {q["query_id"]: q["rows"] for q in report["queries"]}
 
