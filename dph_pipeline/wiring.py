@@ -3,6 +3,7 @@
 from typing import Any
 
 from dph_pipeline.settings import Settings
+from perimeter.errors import ConfigError
 from resources.engine import DuckDBEngine
 from resources.inventory import LocalInventory
 from resources.store import ResultStore
@@ -12,13 +13,18 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     """Resources for `engine`, `inventory` and `store`, chosen by the settings.
 
     Raises:
-        NotImplementedError: an engine or inventory source that this build does not ship yet.
+        ConfigError: an engine or inventory source that this version does not ship yet.
     """
     v = settings.variables
-    if v.engine != "duckdb":
-        raise NotImplementedError(f"engine {v.engine!r} is not available yet; use 'duckdb'")
-    if v.inventory != "local":
-        raise NotImplementedError(f"inventory {v.inventory!r} is not available yet; use 'local'")
+    for key, value, available in (
+        ("engine", v.engine, "duckdb"),
+        ("inventory", v.inventory, "local"),
+    ):
+        if value != available:
+            raise ConfigError(
+                f"{settings.variables_file}: {key}: not available in this version, "
+                f"use {available!r} (got {value!r})"
+            )
     return {
         "engine": DuckDBEngine(
             cloudtrail_root=str(v.local_cloudtrail_root), store_dir=str(v.store_dir)

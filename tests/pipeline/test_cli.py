@@ -36,3 +36,16 @@ def test_sample_needs_four_accounts(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert capsys.readouterr().err == (
         "dph: --accounts: the sample organisation has at least 4 (got 3)\n"
     )
+
+
+def test_engine_not_available_yet(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    variables = tmp_path / "variables.yaml"
+    variables.write_text(
+        "default:\n  engine: athena\n  athena_workgroup: primary\n  athena_database: default\n"
+        "  athena_table_name_mgmt_data_event: cloudtrail\n"
+    )
+    (tmp_path / "data_perimeter.yaml").write_text("baseline: {}\n")
+    assert main(["run", "--variables", str(variables)]) == 2
+    assert capsys.readouterr().err == (
+        f"dph: {variables}: engine: not available in this version, use 'duckdb' (got 'athena')\n"
+    )
