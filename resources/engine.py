@@ -84,14 +84,18 @@ class DuckDBEngine(SqlEngine):
         return discover(Path(self.cloudtrail_root))
 
     def _flat_index(self, files: Sequence[SourceFile]) -> dict[str, dict[str, Any]]:
-        """Days held by each flat file, cached by path, size and modification time."""
+        """Days held by each flat file, cached by path, size and modification time.
+
+        Flat digest files are indexed too (no record days, so their modification day): they are
+        never parsed as events, but each must land in one day's manifest to be reported.
+        """
         index_path = Path(self.store_dir) / "flat_index.json"
         cached: dict[str, dict[str, Any]] = {}
         if index_path.exists():
             cached = json.loads(index_path.read_text())
         index: dict[str, dict[str, Any]] = {}
         for src in files:
-            if src.day is not None or src.digest:
+            if src.day is not None:
                 continue
             entry = cached.get(src.path)
             if entry is None or [entry["size"], entry["mtime_ns"]] != [src.size, src.mtime_ns]:
