@@ -9,11 +9,18 @@ DAY_STORE = "cloudtrail_day_store"
 
 
 def _skipped_table(manifests) -> str:
-    lines = ["| day | file | reason |", "|---|---|---|"]
+    """Markdown table of the files skipped whole, then of files with some records skipped."""
+    lines = ["| day | file | skipped |", "|---|---|---|"]
     for manifest in manifests:
-        lines += [
-            f"| {manifest.day} | {s['path']} | {s['reason']} |" for s in manifest.skipped_files
-        ]
+        day = manifest.day.replace("/", "-")
+        for f in manifest.files:
+            if f.reason:
+                lines.append(f"| {day} | {f.path} | {f.reason} |")
+            elif f.skipped:
+                counts = ", ".join(
+                    f"{n} records: {reason}" for reason, n in sorted(f.skipped.items())
+                )
+                lines.append(f"| {day} | {f.path} | {counts} |")
     return "\n".join(lines) if len(lines) > 2 else "No file skipped."
 
 

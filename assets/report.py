@@ -90,4 +90,4 @@ def _with_columns(frame: pd.DataFrame, spec: QuerySpec) -> pd.DataFrame:
     """An empty result still shows the query's columns."""
     if len(frame.columns):
         return frame
-    return pd.DataFrame(columns=[*spec.output_columns, "controlType", "findings"])
+    return pd.DataFrame(columns=list(spec.result_columns))

@@ -74,6 +74,12 @@ class QuerySpec:
         return (*KEY_COLUMNS, *(c.alias for c in self.columns), "nb_reqs")
 
     @property
+    def result_columns(self) -> tuple[str, ...]:
+        """Columns of the post-processed result: SQL columns, rule columns, then labels."""
+        added = tuple(c for rule in self.rules for c in rule.adds)
+        return (*self.output_columns, *added, "controlType", "findings")
+
+    @property
     def sql(self) -> str:
         """The statement, in Athena's (Trino) dialect, with `:start_day`/`:end_day` parameters.
 

@@ -31,11 +31,16 @@ class Rule:
     name: str
     sentence: str
     apply: Callable[[pd.DataFrame, RuleContext], pd.DataFrame]
+    adds: tuple[str, ...] = ()  # columns the rule adds to the frame
 
     def __call__(self, frame: pd.DataFrame, context: RuleContext) -> pd.DataFrame:
-        """Apply the rule; an empty frame passes through unchanged."""
+        """Apply the rule; an empty frame only gains the columns the rule adds.
+
+        So a day without results has the same columns as a day with results.
+        """
         if frame.empty:
-            return frame
+            missing = [c for c in self.adds if c not in frame.columns]
+            return frame.assign(**{c: pd.Series(dtype=object) for c in missing})
         return self.apply(frame, context)
 
 
