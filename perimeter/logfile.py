@@ -28,6 +28,7 @@ NOT_JSON = "not JSON"
 NOT_CLOUDTRAIL = "not CloudTrail"
 NO_EVENT_TIME = "no eventTime"
 UNREADABLE = "unreadable file"
+DUPLICATE_EVENT_ID = "duplicate eventID"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _EVENT_KEYS = ("eventVersion", "eventTime", "eventName", "eventSource", "eventID")

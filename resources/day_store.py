@@ -21,7 +21,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from perimeter.logfile import NO_EVENT_TIME, UNREADABLE, parse_log_bytes
+from perimeter.logfile import (
+    DIGEST_FILE,
+    DUPLICATE_EVENT_ID,
+    NO_EVENT_TIME,
+    UNREADABLE,
+    parse_log_bytes,
+)
 from perimeter.records import event_day, to_row
 from perimeter.schema import CLOUDTRAIL_SCHEMA
 from resources.cloudtrail_files import SourceFile
@@ -196,6 +202,36 @@ def _parsed_chunks(
             yield future.result()
 
 
+def drop_duplicate_events(
+    table: pa.Table, outcomes: Sequence[FileOutcome], seen: set[str]
+) -> pa.Table:
+    """Drop rows whose `eventid` was already stored today; count them on their file.
+
+    CloudTrail may deliver an event twice; both copies carry the same `eventID`. The table's
+    rows are in the order of `outcomes`, each file contributing `records_stored` rows. Rows
+    without an event id are kept. `seen` is updated with the ids kept.
+    """
+    ids = table.column("eventid").to_pylist()
+    keep = [True] * len(ids)
+    start = 0
+    for outcome in outcomes:
+        end = start + outcome.records_stored
+        duplicates = 0
+        for row in range(start, end):
+            event_id = ids[row]
+            if event_id is None:
+                continue
+            if event_id in seen:
+                keep[row] = False
+                duplicates += 1
+            else:
+                seen.add(event_id)
+        outcome.records_stored -= duplicates
+        outcome.skip(DUPLICATE_EVENT_ID, duplicates)
+        start = end
+    return table if all(keep) else table.filter(pa.array(keep))
+
+
 def write_day_store(
     files: Sequence[SourceFile],
     day: str,
@@ -214,12 +250,14 @@ def write_day_store(
     """
     homes = homes or {}
     out_dir.mkdir(parents=True, exist_ok=True)
-    outcomes = [FileOutcome(f.path, reason="digest file") for f in files if f.digest]
+    outcomes = [FileOutcome(f.path, reason=DIGEST_FILE) for f in files if f.digest]
     logs = [f for f in files if not f.digest]
     tmp = out_dir / f".events.parquet.{os.getpid()}.tmp"
+    seen: set[str] = set()
     try:
         with pq.ParquetWriter(tmp, CLOUDTRAIL_SCHEMA, compression="zstd") as writer:
-            for table, chunk_outcomes in _parsed_chunks(logs, day, homes, workers):
+            for parsed, chunk_outcomes in _parsed_chunks(logs, day, homes, workers):
+                table = drop_duplicate_events(parsed, chunk_outcomes, seen)
                 if table.num_rows:
                     writer.write_table(table)
                 outcomes.extend(chunk_outcomes)

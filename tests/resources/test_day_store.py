@@ -149,3 +149,52 @@ def test_manifest_json_carries_the_totals():
     assert body["records_skipped"] == {"no eventTime": 1, "not JSON": 2}
     assert body["skipped_files"] == [{"path": "c", "reason": "digest file"}]
     assert DayManifest.from_json(manifest.to_json()) == manifest
+
+
+def _with_id(event: dict, event_id: str | None) -> dict:
+    return event | ({"eventID": event_id} if event_id else {})
+
+
+def test_duplicate_deliveries_are_stored_once(tmp_path):
+    root = tmp_path / "in"
+    t = "2024-03-01T01:00:00Z"
+    first = put(
+        root,
+        f"{S3_DIR}/a.json",
+        records(
+            _with_id(ev("A", t), "id-1"), _with_id(ev("A", t), "id-1"), _with_id(ev("B", t), "id-2")
+        ),
+    )
+    second = put(
+        root,
+        f"{S3_DIR}/b.json.gz",
+        records(_with_id(ev("B", t), "id-2"), _with_id(ev("C", t), "id-3"), ev("N", t), ev("N", t)),
+    )
+    # 64 files per parsing chunk: the duplicates of id-2 sit in another chunk than the original
+    fillers = [
+        put(root, f"{S3_DIR}/f{i:03}.json", records(_with_id(ev("F", t), f"fill-{i}")))
+        for i in range(70)
+    ]
+    late = put(root, f"{S3_DIR}/z.json", records(_with_id(ev("B", t), "id-2")))
+
+    manifest = write_day_store(
+        [first, second, *fillers, late], "2024/03/01", tmp_path / "out", workers=2
+    )
+
+    by_path = {f.path: f for f in manifest.files}
+    assert (by_path[first.path].records_stored, by_path[first.path].skipped) == (
+        2,
+        {"duplicate eventID": 1},
+    )
+    # events without an eventID cannot be matched and are all kept
+    assert (by_path[second.path].records_stored, by_path[second.path].skipped) == (
+        3,
+        {"duplicate eventID": 1},
+    )
+    assert (by_path[late.path].records_stored, by_path[late.path].skipped) == (
+        0,
+        {"duplicate eventID": 1},
+    )
+    assert (manifest.records_read, manifest.records_stored) == (78, 75)
+    names = pq.read_table(tmp_path / "out" / "events.parquet").column("eventname").to_pylist()
+    assert sorted(n for n in names if n != "F") == ["A", "B", "C", "N", "N"]
