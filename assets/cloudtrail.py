@@ -35,16 +35,23 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
     def _asset(context: dg.AssetExecutionContext, engine: DuckDBEngine) -> dg.MaterializeResult:
         """CloudTrail records of one UTC day with the Athena table's columns, as Parquet.
 
-        Digest files, empty files, unreadable files and records without eventTime are skipped,
-        counted and listed in the metadata.
+        A day whose input files (paths, sizes, modification times) are unchanged since its
+        store was built, and whose store reads back whole, is kept as it is. Digest files,
+        empty files, unreadable files, records without eventTime and duplicate deliveries are
+        skipped, counted and listed in the metadata.
         """
         manifests = []
+        rebuilt: list[str] = []
         for day in partition_days(context):
-            manifest = engine.build_day_store(day)
-            context.log.info(
-                f"{day}: {manifest.records_stored} of {manifest.records_read} records stored "
-                f"from {len(manifest.files)} files"
-            )
+            manifest, state = engine.ensure_day_store(day)
+            if state == "current":
+                context.log.info(f"{day}: input files unchanged, day store kept")
+            else:
+                rebuilt.append(day)
+                context.log.info(
+                    f"{day}: {manifest.records_stored} of {manifest.records_read} records stored "
+                    f"from {len(manifest.files)} files (store was {state})"
+                )
             manifests.append(manifest)
         skipped: dict[str, int] = {}
         for manifest in manifests:
@@ -57,6 +64,8 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
                 "records_stored": sum(m.records_stored for m in manifests),
                 "records_skipped": dg.MetadataValue.json(skipped),
                 "files_read": sum(len(m.files) for m in manifests),
+                "days_rebuilt": len(rebuilt),
+                "days_unchanged": len(manifests) - len(rebuilt),
                 "skipped_files": dg.MetadataValue.md(_skipped_table(manifests)),
             }
         )

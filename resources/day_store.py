@@ -33,6 +33,9 @@ from perimeter.schema import CLOUDTRAIL_SCHEMA
 from resources.cloudtrail_files import SourceFile
 
 UNKNOWN = "unknown"
+# Bump when the day store's content changes for the same input files (schema, dedup rules):
+# stores of an older version are rebuilt.
+FORMAT_VERSION = 2
 _CHUNK_FILES = 64
 
 
@@ -59,6 +62,8 @@ class DayManifest:
     day: str
     files: list[FileOutcome]
     built_at: str
+    input_fingerprint: str = ""  # of the input files it was built from (names, sizes, mtimes)
+    format_version: int = 0
 
     @property
     def records_read(self) -> int:
@@ -89,6 +94,8 @@ class DayManifest:
         body = {
             "day": self.day,
             "built_at": self.built_at,
+            "input_fingerprint": self.input_fingerprint,
+            "format_version": self.format_version,
             "records_read": self.records_read,
             "records_stored": self.records_stored,
             "records_skipped": self.records_skipped,
@@ -101,7 +108,13 @@ class DayManifest:
     def from_json(cls, text: str) -> "DayManifest":
         """Read a manifest written by `to_json`."""
         body = json.loads(text)
-        return cls(body["day"], [FileOutcome(**f) for f in body["files"]], body["built_at"])
+        return cls(
+            body["day"],
+            [FileOutcome(**f) for f in body["files"]],
+            body["built_at"],
+            body.get("input_fingerprint", ""),
+            body.get("format_version", 0),
+        )
 
 
 def _read(src: SourceFile) -> tuple[list[dict[str, Any]], FileOutcome]:
@@ -238,6 +251,7 @@ def write_day_store(
     out_dir: Path,
     homes: dict[str, str | None] | None = None,
     workers: int = 1,
+    input_fingerprint: str = "",
 ) -> DayManifest:
     """Parse `files` and write `out_dir/events.parquet` and `out_dir/manifest.json` for `day`.
 
@@ -247,6 +261,7 @@ def write_day_store(
         out_dir: the day's folder in the store.
         homes: for flat files, the day each file's file-level accounting belongs to.
         workers: parsing processes.
+        input_fingerprint: recorded in the manifest, to tell later whether the inputs changed.
     """
     homes = homes or {}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -264,7 +279,8 @@ def write_day_store(
         os.replace(tmp, out_dir / "events.parquet")
     finally:
         tmp.unlink(missing_ok=True)
-    manifest = DayManifest(day, outcomes, datetime.now(UTC).isoformat(timespec="seconds"))
+    built_at = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest = DayManifest(day, outcomes, built_at, input_fingerprint, FORMAT_VERSION)
     manifest_tmp = out_dir / f".manifest.json.{os.getpid()}.tmp"
     manifest_tmp.write_text(manifest.to_json())
     os.replace(manifest_tmp, out_dir / "manifest.json")

@@ -19,12 +19,13 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlglot
 
 from perimeter.errors import QueryError
 from perimeter.schema import CLOUDTRAIL_SCHEMA, TABLE_NAME
 from resources.cloudtrail_files import SourceFile, discover
-from resources.day_store import DayManifest, file_days, write_day_store
+from resources.day_store import FORMAT_VERSION, DayManifest, file_days, write_day_store
 
 
 def athena_day(day: date | str) -> str:
@@ -43,6 +44,14 @@ def trino_to_duckdb(sql: str) -> str:
         return sqlglot.transpile(sql, read="trino", write="duckdb")[0]
     except sqlglot.errors.ParseError as exc:
         raise QueryError(f"catalogue SQL does not parse as Trino SQL: {exc}") from exc
+
+
+def fingerprint(files: Sequence[SourceFile]) -> str:
+    """A hash of the paths, sizes and modification times of `files`, in any order."""
+    digest = hashlib.sha256()
+    for src in sorted(files, key=lambda f: f.path):
+        digest.update(repr(src.fingerprint).encode())
+    return digest.hexdigest()[:16]
 
 
 class SqlEngine(dg.ConfigurableResource):
@@ -133,16 +142,49 @@ class DuckDBEngine(SqlEngine):
 
     def input_fingerprint(self, day: str) -> str:
         """A hash of the names, sizes and modification times of one day's input files."""
-        files, _ = self.files_for_day(day)
-        digest = hashlib.sha256()
-        for src in sorted(files, key=lambda f: f.path):
-            digest.update(repr(src.fingerprint).encode())
-        return digest.hexdigest()[:16]
+        return fingerprint(self.files_for_day(day)[0])
+
+    def day_store_state(self, day: str, expected_fingerprint: str | None = None) -> str:
+        """`current`, `stale` (inputs or store format changed), `missing` or `corrupt`.
+
+        A store is corrupt when its manifest does not parse, its Parquet footer does not read
+        (a half-written or truncated file), or its row count differs from the manifest's.
+        """
+        folder = self.day_dir(day)
+        if not (folder / "manifest.json").exists() or not (folder / "events.parquet").exists():
+            return "missing"
+        try:
+            manifest = DayManifest.from_json((folder / "manifest.json").read_text())
+            rows = pq.read_metadata(folder / "events.parquet").num_rows
+        except (ValueError, KeyError, TypeError, OSError, pa.ArrowException):
+            return "corrupt"
+        if rows != manifest.records_stored:
+            return "corrupt"
+        expected = expected_fingerprint or self.input_fingerprint(day)
+        if manifest.format_version != FORMAT_VERSION or manifest.input_fingerprint != expected:
+            return "stale"
+        return "current"
 
     def build_day_store(self, day: str) -> DayManifest:
         """(Re)build the Parquet day store of `day` (`YYYY-MM-DD`) from the input files."""
         files, homes = self.files_for_day(day)
-        return write_day_store(files, athena_day(day), self.day_dir(day), homes, self._workers)
+        return write_day_store(
+            files, athena_day(day), self.day_dir(day), homes, self._workers, fingerprint(files)
+        )
+
+    def ensure_day_store(self, day: str) -> tuple[DayManifest, str]:
+        """Build the day store unless it is current; return it and the state it was found in."""
+        files, homes = self.files_for_day(day)
+        expected = fingerprint(files)
+        state = self.day_store_state(day, expected)
+        if state == "current":
+            manifest = self.read_manifest(day)
+            if manifest is not None:
+                return manifest, state
+        manifest = write_day_store(
+            files, athena_day(day), self.day_dir(day), homes, self._workers, expected
+        )
+        return manifest, state
 
     def stored_days(self) -> list[str]:
         """Days (`YYYY-MM-DD`) that have a day store, sorted."""
@@ -166,8 +208,21 @@ class DuckDBEngine(SqlEngine):
         relation.create_view(TABLE_NAME)
         return con
 
+    def _repair(self, days: Sequence[str]) -> None:
+        """Rebuild the day stores of `days` that are corrupt, from the raw files."""
+        for day in days:
+            if (self.day_dir(day) / "events.parquet").exists():
+                state = self.day_store_state(day, expected_fingerprint="-")
+                if state == "corrupt":
+                    dg.get_dagster_logger().warning(
+                        f"day store {day} is corrupt (unreadable or incomplete); rebuilding it "
+                        "from the CloudTrail files"
+                    )
+                    self.build_day_store(day)
+
     def run_query(self, sql: str, params: Mapping[str, Any], days: Sequence[str]) -> pd.DataFrame:
-        """Run a catalogue statement on the day stores of `days`."""
+        """Run a catalogue statement on the day stores of `days` (corrupt ones are rebuilt)."""
+        self._repair(days)
         con = self._connect(days)
         try:
             return con.execute(trino_to_duckdb(sql), dict(params)).df()
