@@ -15,11 +15,46 @@ from perimeter.rules.base import RuleContext
 from resources.engine import SqlEngine, athena_day
 from resources.store import ResultStore
 
+# Bump when post-processing changes in a way the spec's SQL and rule names do not show.
+RESULTS_VERSION = "1"
+
 
 def _code_version(spec: QuerySpec) -> str:
     """Changes when the query's SQL or its list of rules changes."""
-    text = spec.sql + "|" + ",".join(rule.name for rule in spec.rules)
+    text = spec.sql + "|" + ",".join(rule.name for rule in spec.rules) + "|" + RESULTS_VERSION
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _perimeter_version(perimeter: PerimeterConfig) -> str:
+    """Changes when any trusted value of `data_perimeter.yaml` changes."""
+    return _digest(
+        perimeter.baseline, perimeter.accounts, perimeter.exceptions, perimeter.org_unit_boundary
+    )
+
+
+def _inventory_version(store: ResultStore, datasets: tuple[str, ...]) -> str:
+    return _digest(*(store.referential_digest(d) for d in datasets))
+
+
+def input_keys(
+    spec: QuerySpec, days: list[str], engine: SqlEngine, store: ResultStore, perimeter_version: str
+) -> dict[str, str | None]:
+    """Per day, what its result depends on: data, query code, perimeter and inventory.
+
+    None when the engine cannot version the day's data (the day is always recomputed).
+    """
+    shared = _digest(
+        _code_version(spec), perimeter_version, _inventory_version(store, spec.depends_on)
+    )
+    keys: dict[str, str | None] = {}
+    for day in days:
+        version = engine.day_version(day)
+        keys[day] = None if version is None else _digest(version, shared)
+    return keys
 
 
 def query_asset(
@@ -29,6 +64,7 @@ def query_asset(
     engine_kind: str,
 ) -> dg.AssetsDefinition:
     deps = [*spec.depends_on, *([DAY_STORE] if engine_kind == "duckdb" else [])]
+    perimeter_version = _perimeter_version(perimeter)
 
     @dg.asset(
         name=spec.id,
@@ -48,18 +84,30 @@ def query_asset(
         context: dg.AssetExecutionContext, engine: SqlEngine, store: ResultStore
     ) -> dg.MaterializeResult:
         days = partition_days(context)
-        params = {"start_day": athena_day(days[0]), "end_day": athena_day(days[-1])}
-        raw = engine.run_query(spec.sql, params, days)
-        inventory = InventorySnapshot({d: store.read_referential(d) for d in spec.depends_on})
-        result = post_process(spec, raw, RuleContext(perimeter, inventory))
-        for day in days:
-            rows = result[result["p_date"] == athena_day(day)] if len(result) else result
-            store.write_result(spec.id, day, rows.reset_index(drop=True))
-        context.log.info(f"{spec.id}: {len(raw)} grouped rows from the engine, {len(result)} kept")
+        keys = input_keys(spec, days, engine, store, perimeter_version)
+        todo = [d for d in days if keys[d] is None or store.result_key(spec.id, d) != keys[d]]
+        raw_rows = 0
+        if todo:
+            params = {"start_day": athena_day(todo[0]), "end_day": athena_day(todo[-1])}
+            raw = engine.run_query(spec.sql, params, todo)
+            raw_rows = len(raw)
+            inventory = InventorySnapshot({d: store.read_referential(d) for d in spec.depends_on})
+            computed = post_process(spec, raw, RuleContext(perimeter, inventory))
+            for day in todo:
+                on_day = computed["p_date"] == athena_day(day) if len(computed) else []
+                rows = computed[on_day] if len(computed) else computed
+                store.write_result(spec.id, day, rows.reset_index(drop=True), keys[day])
+        context.log.info(
+            f"{spec.id}: {len(todo)} of {len(days)} days computed ({raw_rows} grouped rows from "
+            f"the engine); {len(days) - len(todo)} unchanged days kept"
+        )
+        result = store.read_results(spec.id, days)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": len(result),
-                "engine_rows": len(raw),
+                "engine_rows": raw_rows,
+                "days_computed": len(todo),
+                "days_unchanged": len(days) - len(todo),
                 "calls": int(result["nb_reqs"].sum()) if len(result) else 0,
                 "preview": dg.MetadataValue.md(
                     markdown_table(result, empty="No call outside the perimeter.")

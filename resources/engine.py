@@ -66,6 +66,14 @@ class SqlEngine(dg.ConfigurableResource):
         """Run `sql` (Trino dialect, named `:param` placeholders) over `days` (`YYYY-MM-DD`)."""
         raise NotImplementedError
 
+    def day_version(self, day: str) -> str | None:
+        """What identifies the data of one day, or None when the engine cannot tell.
+
+        Query assets skip the days whose version (with the query and configuration) has not
+        changed since their stored result was computed; None means always recompute.
+        """
+        return None
+
 
 class DuckDBEngine(SqlEngine):
     """Embedded engine: local CloudTrail files -> Parquet day stores -> DuckDB."""
@@ -164,6 +172,15 @@ class DuckDBEngine(SqlEngine):
         if manifest.format_version != FORMAT_VERSION or manifest.input_fingerprint != expected:
             return "stale"
         return "current"
+
+    def day_version(self, day: str) -> str | None:
+        """The input fingerprint and format of a readable day store, or None."""
+        if self.day_store_state(day, expected_fingerprint="-") == "corrupt":
+            return None
+        manifest = self.read_manifest(day)
+        if manifest is None:
+            return None
+        return f"{manifest.input_fingerprint}.v{manifest.format_version}"
 
     def build_day_store(self, day: str) -> DayManifest:
         """(Re)build the Parquet day store of `day` (`YYYY-MM-DD`) from the input files."""

@@ -7,6 +7,7 @@ temporary name and renamed, so readers never see half a file:
     <root>/results/<query_id>/day=YYYY-MM-DD.parquet
 """
 
+import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 _JSON_COLUMNS = b"dph.json_columns"
+_INPUT_KEY = b"dph.input_key"
 
 
 def _needs_json(values: pd.Series) -> bool:
@@ -36,16 +38,21 @@ def _to_json(value: object) -> str | None:
     return orjson.dumps(value).decode()
 
 
-def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write `frame` to `path` through a temporary file; mixed columns go in as JSON text."""
+def _atomic_parquet(frame: pd.DataFrame, path: Path, input_key: str | None = None) -> None:
+    """Write `frame` to `path` through a temporary file; mixed columns go in as JSON text.
+
+    `input_key`, if given, is kept in the file's metadata (see `ResultStore.result_key`).
+    """
     encoded = [c for c in frame.columns if _needs_json(frame[c])]
     out = frame.copy()
     for column in encoded:
         out[column] = frame[column].map(_to_json)
     table = pa.Table.from_pandas(out, preserve_index=False)
-    if encoded:
-        metadata = {**(table.schema.metadata or {}), _JSON_COLUMNS: orjson.dumps(encoded)}
-        table = table.replace_schema_metadata(metadata)
+    extra = {_JSON_COLUMNS: orjson.dumps(encoded)} if encoded else {}
+    if input_key is not None:
+        extra[_INPUT_KEY] = input_key.encode()
+    if extra:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **extra})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -90,6 +97,13 @@ class ResultStore(dg.ConfigurableResource):
         _atomic_parquet(frame, path)
         return path
 
+    def referential_digest(self, dataset: str) -> str:
+        """A hash of one stored inventory dataset's file ('' when it is not stored)."""
+        path = self._referential_path(dataset)
+        if not path.exists():
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
     def read_referential(self, dataset: str) -> pd.DataFrame:
         """Read one inventory dataset.
 
@@ -104,11 +118,26 @@ class ResultStore(dg.ConfigurableResource):
             )
         return _read_parquet(path)
 
-    def write_result(self, query_id: str, day: str, frame: pd.DataFrame) -> Path:
-        """Store one query's result rows for one day (`YYYY-MM-DD`); empty frames too."""
+    def write_result(
+        self, query_id: str, day: str, frame: pd.DataFrame, input_key: str | None = None
+    ) -> Path:
+        """Store one query's result rows for one day (`YYYY-MM-DD`); empty frames too.
+
+        `input_key` identifies what the rows were computed from (see `result_key`).
+        """
         path = self._result_path(query_id, day)
-        _atomic_parquet(frame, path)
+        _atomic_parquet(frame, path, input_key)
         return path
+
+    def result_key(self, query_id: str, day: str) -> str | None:
+        """The input key stored with a day's result, or None (no result, or unreadable)."""
+        path = self._result_path(query_id, day)
+        try:
+            metadata = pq.read_schema(path).metadata or {}
+        except (OSError, pa.ArrowException):
+            return None
+        key = metadata.get(_INPUT_KEY)
+        return key.decode() if key else None
 
     def result_days(self, query_id: str) -> list[str]:
         """Days for which the query has stored results, sorted."""
