@@ -76,7 +76,11 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
 def day_store_check(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=DAY_STORE, name="records_accounted_for", blocking=True)
     def _check(context: dg.AssetCheckExecutionContext, engine: DuckDBEngine) -> dg.AssetCheckResult:
-        """Every record read is stored or skipped with a reason, in every day of the run."""
+        """Every record read is stored or skipped with a reason, and the store holds them all.
+
+        Per day: records read (as the parser counted them) = records stored + records skipped,
+        and the Parquet file holds exactly the records the manifest says were stored.
+        """
         problems = {}
         days = days_from_tags(context.run.tags, partitions) or engine.stored_days()
         for day in days:
@@ -86,6 +90,11 @@ def day_store_check(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDefini
             stored_and_skipped = manifest.records_stored + sum(manifest.records_skipped.values())
             if manifest.records_read != stored_and_skipped:
                 problems[day] = {"read": manifest.records_read, "accounted": stored_and_skipped}
+            elif engine.day_store_state(day, expected_fingerprint="-") == "corrupt":
+                problems[day] = {
+                    "stored": manifest.records_stored,
+                    "parquet": "unreadable or different",
+                }
         return dg.AssetCheckResult(passed=not problems, metadata={"mismatches": problems})
 
     return _check

@@ -29,7 +29,7 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
-def _perimeter_version(perimeter: PerimeterConfig) -> str:
+def perimeter_version(perimeter: PerimeterConfig) -> str:
     """Changes when any trusted value of `data_perimeter.yaml` changes."""
     return _digest(
         perimeter.baseline, perimeter.accounts, perimeter.exceptions, perimeter.org_unit_boundary
@@ -41,15 +41,13 @@ def _inventory_version(store: ResultStore, datasets: tuple[str, ...]) -> str:
 
 
 def input_keys(
-    spec: QuerySpec, days: list[str], engine: SqlEngine, store: ResultStore, perimeter_version: str
+    spec: QuerySpec, days: list[str], engine: SqlEngine, store: ResultStore, perimeter_key: str
 ) -> dict[str, str | None]:
     """Per day, what its result depends on: data, query code, perimeter and inventory.
 
     None when the engine cannot version the day's data (the day is always recomputed).
     """
-    shared = _digest(
-        _code_version(spec), perimeter_version, _inventory_version(store, spec.depends_on)
-    )
+    shared = _digest(_code_version(spec), perimeter_key, _inventory_version(store, spec.depends_on))
     keys: dict[str, str | None] = {}
     for day in days:
         version = engine.day_version(day)
@@ -64,7 +62,7 @@ def query_asset(
     engine_kind: str,
 ) -> dg.AssetsDefinition:
     deps = [*spec.depends_on, *([DAY_STORE] if engine_kind == "duckdb" else [])]
-    perimeter_version = _perimeter_version(perimeter)
+    version = perimeter_version(perimeter)
 
     @dg.asset(
         name=spec.id,
@@ -84,7 +82,7 @@ def query_asset(
         context: dg.AssetExecutionContext, engine: SqlEngine, store: ResultStore
     ) -> dg.MaterializeResult:
         days = partition_days(context)
-        keys = input_keys(spec, days, engine, store, perimeter_version)
+        keys = input_keys(spec, days, engine, store, version)
         todo = [d for d in days if keys[d] is None or store.result_key(spec.id, d) != keys[d]]
         raw_rows = 0
         if todo:

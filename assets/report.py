@@ -7,12 +7,21 @@ import dagster as dg
 import pandas as pd
 
 from assets.partitions import days_from_tags
+from assets.queries import input_keys, perimeter_version
+from perimeter.config import PerimeterConfig
 from perimeter.preview import markdown_table
 from perimeter.queries.spec import QuerySpec
 from perimeter.report import Report, ReportItem, summarise, write_all
+from resources.engine import SqlEngine
 from resources.store import ResultStore
 
 REPORT = "perimeter_report"
+
+
+class ReportConfig(dg.Config):
+    """Run configuration of the report: explicit days (`YYYY-MM-DD`), or none for the default."""
+
+    days: list[str] | None = None
 
 
 def report_window(end: date, window_days: int) -> list[str]:
@@ -20,12 +29,60 @@ def report_window(end: date, window_days: int) -> list[str]:
     return [(end - timedelta(days=n)).isoformat() for n in range(window_days - 1, -1, -1)]
 
 
-def _window_end(context: dg.AssetExecutionContext, partitions, store, specs) -> date | None:
-    run_days = days_from_tags(context.run.tags, partitions)
+def report_days(
+    configured: list[str] | None,
+    run_days: list[str] | None,
+    stored_days: list[str],
+    window_days: int,
+    today: date,
+) -> list[str]:
+    """The days a report covers, oldest first.
+
+    Explicit days win. Otherwise the run's days together with the `window_days` days ending
+    on the run's last day (so a daily run still reports on the whole window), or, in a run
+    without partitions, the window ending on the latest day with stored results (or today).
+    """
+    if configured:
+        return sorted(set(configured))
     if run_days:
-        return date.fromisoformat(run_days[-1])
-    stored = [d for spec in specs for d in store.result_days(spec.id)]
-    return date.fromisoformat(max(stored)) if stored else None
+        window = report_window(date.fromisoformat(run_days[-1]), window_days)
+        return sorted(set(run_days) | set(window))
+    end = date.fromisoformat(max(stored_days)) if stored_days else today
+    return report_window(end, window_days)
+
+
+def _coverage_notes(
+    specs: list[QuerySpec], days: list[str], engine: SqlEngine, store: ResultStore, version: str
+) -> list[str]:
+    """Say which days have no result, or a result computed from other data or settings."""
+    notes = []
+    for spec in specs:
+        keys = input_keys(spec, days, engine, store, version)
+        missing = [d for d in days if store.result_key(spec.id, d) is None and keys[d] is not None]
+        stale = [
+            d
+            for d in days
+            if keys[d] is not None and store.result_key(spec.id, d) not in (None, keys[d])
+        ]
+        if missing:
+            notes.append(f"{spec.id}: no result for {_ranges(missing)}; run these days.")
+        if stale:
+            notes.append(
+                f"{spec.id}: results for {_ranges(stale)} were computed before the CloudTrail "
+                "files, the perimeter file or the inventory changed; run these days again."
+            )
+    return notes
+
+
+def _ranges(days: list[str]) -> str:
+    """`2024-03-01 .. 2024-03-03, 2024-03-07` for a sorted list of days."""
+    spans: list[list[str]] = []
+    for day in days:
+        if spans and date.fromisoformat(day) - date.fromisoformat(spans[-1][-1]) == timedelta(1):
+            spans[-1].append(day)
+        else:
+            spans.append([day])
+    return ", ".join(s[0] if len(s) == 1 else f"{s[0]} .. {s[-1]}" for s in spans)
 
 
 def perimeter_report_asset(
@@ -34,22 +91,35 @@ def perimeter_report_asset(
     output_dir: Path,
     window_days: int,
     engine_kind: str,
-    notes: tuple[str, ...] = (),
+    perimeter: PerimeterConfig,
 ) -> dg.AssetsDefinition:
+    version = perimeter_version(perimeter)
+
     @dg.asset(
         name=REPORT,
         group_name="reports",
         deps=[spec.id for spec in specs],
         kinds={"html", "excel", "json"},
     )
-    def _asset(context: dg.AssetExecutionContext, store: ResultStore) -> dg.MaterializeResult:
+    def _asset(
+        context: dg.AssetExecutionContext,
+        config: ReportConfig,
+        engine: SqlEngine,
+        store: ResultStore,
+    ) -> dg.MaterializeResult:
         """Calls outside the perimeter over the report window, in HTML, Excel and JSON.
 
-        The window is `report_window_days` days ending at the last day of the run (or, for a
-        run without partitions, at the latest day with stored results).
+        The window is the run's days plus the `report_window_days` days ending on the run's
+        last day; `dph run` passes the exact days it ran. Days without a current result are
+        named in the report's notes.
         """
-        end = _window_end(context, partitions, store, specs) or datetime.now(UTC).date()
-        days = report_window(end, window_days)
+        stored = sorted({d for spec in specs for d in store.result_days(spec.id)})
+        run_days = days_from_tags(context.run.tags, partitions)
+        today = datetime.now(UTC).date()
+        days = report_days(config.days, run_days, stored, window_days, today)
+        notes = (*perimeter.warnings, *_coverage_notes(specs, days, engine, store, version))
+        for note in notes:
+            context.log.warning(note)
         items = tuple(
             ReportItem(
                 query_id=spec.id,
@@ -65,7 +135,7 @@ def perimeter_report_asset(
             title="Data perimeter report",
             generated_at=datetime.now(UTC),
             window_start=date.fromisoformat(days[0]),
-            window_end=end,
+            window_end=date.fromisoformat(days[-1]),
             engine=engine_kind,
             items=items,
             notes=notes,
@@ -76,7 +146,7 @@ def perimeter_report_asset(
         summary = summarise(report)
         return dg.MaterializeResult(
             metadata={
-                "window": f"{days[0]} .. {days[-1]}",
+                "window": f"{days[0]} .. {days[-1]} ({len(days)} days)",
                 "dagster/row_count": int(summary["rows"].sum()) if len(summary) else 0,
                 "summary": dg.MetadataValue.md(markdown_table(summary, limit=100)),
                 **{kind: dg.MetadataValue.path(str(p)) for kind, p in paths.items()},

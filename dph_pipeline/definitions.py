@@ -38,7 +38,7 @@ def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Defin
             v.output_dir,
             v.report_window_days,
             v.engine,
-            notes=settings.perimeter.warnings,
+            settings.perimeter,
         )
     )
     job = dg.define_asset_job(

@@ -41,10 +41,11 @@ def choose_days(
     today: date,
     start: str | None = None,
     end: str | None = None,
-) -> tuple[date, date]:
-    """The first and last day to run, both included.
+) -> list[date]:
+    """The days to run, oldest first.
 
-    In order: `--start`/`--end`; the date mode of `variables.yaml`; otherwise the
+    In order: `--start`/`--end`; the date mode of `variables.yaml` (with
+    `partition_date_regex`, the days with local files that match it); otherwise the
     `report_window_days` days ending at the latest day that has local CloudTrail files
     (`available`, DuckDB engine) or at today.
 
@@ -66,7 +67,13 @@ def choose_days(
                 f"{variables.source}: partition_date_regex: no day with CloudTrail files matches "
                 f"(got {variables.partition_date_regex!r})"
             )
-        first, last = matching[0], matching[-1]
+        floor = date.fromisoformat(variables.partitions_start_date)
+        if matching[0] < floor:
+            raise ConfigError(
+                f"{variables.source}: partitions_start_date: the run starts on {matching[0]}, "
+                f"before the first partition (got {variables.partitions_start_date!r})"
+            )
+        return matching
     else:
         last = date.fromisoformat(available[-1]) if available else today
         first = last - timedelta(days=variables.report_window_days - 1)
@@ -74,13 +81,24 @@ def choose_days(
         raise ConfigError(f"the last day {last} is before the first day {first}")
     floor = date.fromisoformat(variables.partitions_start_date)
     if first < floor:
-        if start or variables.date_mode in ("range", "regex"):
+        if start or variables.date_mode == "range":
             raise ConfigError(
                 f"{variables.source}: partitions_start_date: the run starts on {first}, before "
                 f"the first partition (got {variables.partitions_start_date!r})"
             )
         first = floor
-    return first, last
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def contiguous_blocks(days: list[date]) -> list[list[date]]:
+    """Split sorted days into runs of consecutive days (one Dagster partition range each)."""
+    blocks: list[list[date]] = []
+    for day in days:
+        if blocks and day - blocks[-1][-1] == timedelta(days=1):
+            blocks[-1].append(day)
+        else:
+            blocks.append([day])
+    return blocks
 
 
 def _instance() -> dg.DagsterInstance:
@@ -102,23 +120,37 @@ def run_pipeline(
     defs = build_defs(settings, queries)
     engine = defs.resources.get("engine")
     available = engine.available_days() if isinstance(engine, DuckDBEngine) else None
-    first, last = choose_days(v, available, datetime.now(UTC).date(), start, end)
+    days = choose_days(v, available, datetime.now(UTC).date(), start, end)
     job = defs.resolve_job_def(PERIMETER_JOB)
-    with _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            tags={RANGE_START: first.isoformat(), RANGE_END: last.isoformat()},
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            raise_on_error=False,
-        )
+    blocks = contiguous_blocks(days)
+    logging = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    report_config = {"ops": {REPORT: {"config": {"days": [d.isoformat() for d in days]}}}}
+    without_report = [
+        key for key in defs.resolve_asset_graph().get_all_asset_keys() if key.path != [REPORT]
+    ]
     reports: dict[str, str] = {}
     rows: dict[str, int] = {}
-    if result.success:
-        for event in result.get_asset_materialization_events():
-            mat = event.step_materialization_data.materialization
-            name = mat.asset_key.to_user_string()
-            if name == REPORT:
-                reports = {k: str(mat.metadata[k].value) for k in ("html", "excel", "json")}
-            elif "dagster/row_count" in mat.metadata and name not in rows:
-                rows[name] = int(mat.metadata["dagster/row_count"].value)
-    return RunOutcome(first.isoformat(), last.isoformat(), result.success, reports, rows)
+    success = True
+    with _instance() as instance:
+        for index, block in enumerate(blocks):
+            last = index == len(blocks) - 1
+            result = job.execute_in_process(
+                instance=instance,
+                tags={RANGE_START: block[0].isoformat(), RANGE_END: block[-1].isoformat()},
+                run_config={**logging, **(report_config if last else {})},
+                asset_selection=None if last else without_report,
+                raise_on_error=False,
+            )
+            if not result.success:
+                success = False
+                break
+            counted: set[str] = set()  # a range run repeats the metadata on every partition
+            for event in result.get_asset_materialization_events():
+                mat = event.step_materialization_data.materialization
+                name = mat.asset_key.to_user_string()
+                if name == REPORT:
+                    reports = {k: str(mat.metadata[k].value) for k in ("html", "excel", "json")}
+                elif "dagster/row_count" in mat.metadata and name not in counted:
+                    counted.add(name)
+                    rows[name] = rows.get(name, 0) + int(mat.metadata["dagster/row_count"].value)
+    return RunOutcome(days[0].isoformat(), days[-1].isoformat(), success, reports, rows)

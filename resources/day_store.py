@@ -148,25 +148,30 @@ def parse_for_day(src: SourceFile, day: str, home_day: str | None) -> tuple[list
     """
     events, outcome = _read(src)
     owns_file = src.day == day if src.day is not None else home_day == day
+    parsed_records = outcome.records_read  # the parser's own count, for the whole file
+    parse_skips = sum(outcome.skipped.values())
     rows: list[dict[str, Any]] = []
-    undated = 0
+    undated = other_days = 0
     for event in events:
         record_day = event_day(event.get("eventTime"))
         if record_day is None:
             undated += 1
             continue
         if src.day is None and record_day != day:
+            other_days += 1
             continue
         row = to_row(event)
         row["p_account"], row["p_region"] = _partition(row, src)
         row["p_date"] = day
         rows.append(row)
+    outcome.records_stored = len(rows)
     if owns_file:
         outcome.skip(NO_EVENT_TIME, undated)
+        # what this day accounts for: the whole file but the records of other days
+        outcome.records_read = parsed_records - other_days
     else:
         outcome.skipped, outcome.reason = {}, None
-    outcome.records_stored = len(rows)
-    outcome.records_read = len(rows) + sum(outcome.skipped.values())
+        outcome.records_read = parsed_records - parse_skips - other_days - undated
     return rows, outcome
 
 

@@ -5,11 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from dph_pipeline.run import choose_days
+from dph_pipeline.run import choose_days, contiguous_blocks
 from perimeter.config import load_variables
 from perimeter.errors import ConfigError
 
 TODAY = date(2024, 3, 20)
+
+
+def span(first: date, last: date) -> list[date]:
+    return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
 
 
 def _variables(tmp_path: Path, body: str):
@@ -22,33 +26,32 @@ def test_flags_win(tmp_path: Path):
     v = _variables(
         tmp_path, "  partition_date_start: 2024/02/01\n  partition_date_end: 2024/02/03\n"
     )
-    assert choose_days(v, None, TODAY, "2024-03-01", "2024-03-02") == (
-        date(2024, 3, 1),
-        date(2024, 3, 2),
+    assert choose_days(v, None, TODAY, "2024-03-01", "2024-03-02") == span(
+        date(2024, 3, 1), date(2024, 3, 2)
     )
 
 
-def test_start_alone_is_one_day(tmp_path: Path):
+def test_start_alone_runs_until_today(tmp_path: Path):
     v = _variables(tmp_path, "")
-    assert choose_days(v, None, TODAY, "2024-03-01", None) == (date(2024, 3, 1), TODAY)
+    assert choose_days(v, None, TODAY, "2024-03-01", None) == span(date(2024, 3, 1), TODAY)
 
 
 def test_range_mode(tmp_path: Path):
     v = _variables(
         tmp_path, "  partition_date_start: 2024/02/01\n  partition_date_end: 2024/02/03\n"
     )
-    assert choose_days(v, None, TODAY) == (date(2024, 2, 1), date(2024, 2, 3))
+    assert choose_days(v, None, TODAY) == span(date(2024, 2, 1), date(2024, 2, 3))
 
 
 def test_interval_mode(tmp_path: Path):
     v = _variables(tmp_path, "  partition_date_interval: 2 day\n")
-    assert choose_days(v, None, TODAY) == (date(2024, 3, 18), TODAY)
+    assert choose_days(v, None, TODAY) == span(date(2024, 3, 18), TODAY)
 
 
 def test_regex_mode_uses_available_days(tmp_path: Path):
     v = _variables(tmp_path, "  partition_date_regex: 2024/02/%\n")
     available = ["2024-01-31", "2024-02-03", "2024-02-10", "2024-03-01"]
-    assert choose_days(v, available, TODAY) == (date(2024, 2, 3), date(2024, 2, 10))
+    assert choose_days(v, available, TODAY) == [date(2024, 2, 3), date(2024, 2, 10)]
 
 
 def test_regex_matching_nothing(tmp_path: Path):
@@ -63,15 +66,14 @@ def test_regex_matching_nothing(tmp_path: Path):
 
 def test_default_window_ends_at_latest_local_day(tmp_path: Path):
     v = _variables(tmp_path, "  report_window_days: 7\n")
-    assert choose_days(v, ["2024-02-01", "2024-02-20"], TODAY) == (
-        date(2024, 2, 14),
-        date(2024, 2, 20),
+    assert choose_days(v, ["2024-02-01", "2024-02-20"], TODAY) == span(
+        date(2024, 2, 14), date(2024, 2, 20)
     )
 
 
 def test_default_window_is_clipped_to_the_first_partition(tmp_path: Path):
     v = _variables(tmp_path, "")
-    assert choose_days(v, ["2024-01-05"], TODAY) == (date(2024, 1, 1), date(2024, 1, 5))
+    assert choose_days(v, ["2024-01-05"], TODAY) == span(date(2024, 1, 1), date(2024, 1, 5))
 
 
 def test_range_before_first_partition(tmp_path: Path):
@@ -92,3 +94,14 @@ def test_inverted_flags(tmp_path: Path):
         ConfigError, match="the last day 2024-03-01 is before the first day 2024-03-05"
     ):
         choose_days(v, None, TODAY, "2024-03-05", "2024-03-01")
+
+
+def test_contiguous_blocks():
+    days = [
+        date(2024, 2, 3),
+        date(2024, 2, 4),
+        date(2024, 2, 10),
+        date(2024, 3, 1),
+        date(2024, 3, 2),
+    ]
+    assert contiguous_blocks(days) == [days[:2], [days[2]], days[3:]]
