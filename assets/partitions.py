@@ -7,7 +7,17 @@ def daily_partitions(start_date: str) -> dg.DailyPartitionsDefinition:
 
 
 def partition_days(context: dg.AssetExecutionContext) -> list[str]:
-    """The days (`YYYY-MM-DD`) a run covers: one key, or a range with a single-run backfill."""
+    """The days (`YYYY-MM-DD`) a run covers: one key, or a range with a single-run backfill.
+
+    Raises:
+        dg.Failure: the run targets no day.
+    """
+    if not (context.has_partition_key or context.has_partition_key_range):
+        raise dg.Failure(
+            "this asset is partitioned by UTC day: run it for a day (tag dagster/partition) "
+            "or a range (tags dagster/asset_partition_range_start and "
+            "dagster/asset_partition_range_end), or use `dph run`"
+        )
     return list(context.partition_keys)
 
 

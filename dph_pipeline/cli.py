@@ -39,7 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         help="variables file (default: $DPH_VARIABLES_FILE or ./variables.yaml)",
     )
     run.add_argument(
-        "-vys", "--section", default=None, help="section of the variables file (default)"
+        "-vys",
+        "--section",
+        "--variable-yaml-section",
+        default=None,
+        help="section of the variables file (default)",
     )
     run.add_argument(
         "-dphf",
@@ -57,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         help="query ids or parts of ids (default: all)",
     )
     run.add_argument("--start", help="first day YYYY-MM-DD (default: from variables.yaml)")
-    run.add_argument("--end", help="last day YYYY-MM-DD (default: --start, or today)")
+    run.add_argument("--end", help="last day YYYY-MM-DD (default: today)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Dagster's debug events")
     return parser
 
@@ -95,12 +99,14 @@ def _run(args: argparse.Namespace) -> int:
         end=args.end,
         log_level="DEBUG" if args.verbose else "INFO",
     )
+    for hint in outcome.hints:
+        print(f"dph: note: {hint}", file=sys.stderr)
     if not outcome.success:
         print(
-            f"dph: the run over {outcome.first_day} .. {outcome.last_day} failed; "
-            "see the errors above.",
-            file=sys.stderr,
+            f"dph: the run over {outcome.first_day} .. {outcome.last_day} failed:", file=sys.stderr
         )
+        for error in outcome.errors:
+            print(f"  {error}", file=sys.stderr)
         return EXIT_FAILED
     print(f"\nRun over {outcome.first_day} .. {outcome.last_day} succeeded.")
     for name, count in sorted(outcome.rows.items()):

@@ -3,6 +3,7 @@
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 
@@ -10,7 +11,9 @@ from dph_pipeline.definitions import PERIMETER_JOB, build_defs
 from dph_pipeline.settings import Settings
 from perimeter.config import Variables
 from perimeter.errors import ConfigError
+from perimeter.inventory import DATASETS
 from resources.engine import DuckDBEngine
+from resources.inventory import Inventory
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -26,6 +29,51 @@ class RunOutcome:
     success: bool
     reports: dict[str, str]
     rows: dict[str, int]
+    errors: tuple[str, ...] = ()  # why steps failed, one line each
+    hints: tuple[str, ...] = ()  # things worth telling before the results
+
+
+def preflight(settings: Settings, defs: dg.Definitions) -> list[str]:
+    """Check the inputs before Dagster starts, so mistakes get one clear message.
+
+    Returns:
+        The days (`YYYY-MM-DD`) with local CloudTrail files (DuckDB engine), else empty.
+
+    Raises:
+        ConfigError: the CloudTrail folder is missing, or an inventory file is missing or
+            invalid (the message names the file and, for the folder, the variable).
+    """
+    v = settings.variables
+    inventory = defs.resources.get("inventory")
+    if isinstance(inventory, Inventory):
+        if not Path(v.inventory_dir).is_dir():
+            raise ConfigError(
+                f"{settings.variables_file}: {v.section}.inventory_dir: folder not found "
+                f"(got {str(v.inventory_dir)!r}); see docs/inventory.md"
+            )
+        for dataset in DATASETS:
+            inventory.load(dataset)
+    engine = defs.resources.get("engine")
+    if not isinstance(engine, DuckDBEngine):
+        return []
+    if not Path(engine.cloudtrail_root).is_dir():
+        raise ConfigError(
+            f"{settings.variables_file}: {v.section}.local_cloudtrail_root: folder not found "
+            f"(got {engine.cloudtrail_root!r})"
+        )
+    return engine.available_days()
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> tuple[str, ...]:
+    """One line per failed step: the step and the error's message."""
+    lines = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            error = event.step_failure_data.error
+            while error.cause is not None and "dagster" in error.cls_name.lower():
+                error = error.cause
+            lines.append(f"{event.step_key}: {error.message.strip()}")
+    return tuple(lines)
 
 
 def _parse_day(text: str, flag: str) -> date:
@@ -118,9 +166,15 @@ def run_pipeline(
     """Run `perimeter_job` over the chosen days and return where its reports are."""
     v = settings.variables
     defs = build_defs(settings, queries)
-    engine = defs.resources.get("engine")
-    available = engine.available_days() if isinstance(engine, DuckDBEngine) else None
-    days = choose_days(v, available, datetime.now(UTC).date(), start, end)
+    available = preflight(settings, defs)
+    is_local = isinstance(defs.resources.get("engine"), DuckDBEngine)
+    days = choose_days(v, available if is_local else None, datetime.now(UTC).date(), start, end)
+    hints: tuple[str, ...] = ()
+    if is_local and not {d.isoformat() for d in days} & set(available):
+        have = f"{available[0]} .. {available[-1]}" if available else "no day at all"
+        hints = (
+            f"no CloudTrail file for {days[0]} .. {days[-1]}; the folder has files for {have}",
+        )
     job = defs.resolve_job_def(PERIMETER_JOB)
     blocks = contiguous_blocks(days)
     logging = {"loggers": {"console": {"config": {"log_level": log_level}}}}
@@ -130,7 +184,6 @@ def run_pipeline(
     ]
     reports: dict[str, str] = {}
     rows: dict[str, int] = {}
-    success = True
     with _instance() as instance:
         for index, block in enumerate(blocks):
             last = index == len(blocks) - 1
@@ -142,8 +195,15 @@ def run_pipeline(
                 raise_on_error=False,
             )
             if not result.success:
-                success = False
-                break
+                return RunOutcome(
+                    days[0].isoformat(),
+                    days[-1].isoformat(),
+                    False,
+                    reports,
+                    rows,
+                    _failures(result),
+                    hints,
+                )
             counted: set[str] = set()  # a range run repeats the metadata on every partition
             for event in result.get_asset_materialization_events():
                 mat = event.step_materialization_data.materialization
@@ -153,4 +213,4 @@ def run_pipeline(
                 elif "dagster/row_count" in mat.metadata and name not in counted:
                     counted.add(name)
                     rows[name] = rows.get(name, 0) + int(mat.metadata["dagster/row_count"].value)
-    return RunOutcome(days[0].isoformat(), days[-1].isoformat(), success, reports, rows)
+    return RunOutcome(days[0].isoformat(), days[-1].isoformat(), True, reports, rows, (), hints)

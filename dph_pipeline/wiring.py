@@ -22,7 +22,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     ):
         if value != available:
             raise ConfigError(
-                f"{settings.variables_file}: {key}: not available in this version, "
+                f"{settings.variables_file}: {v.section}.{key}: not available in this version, "
                 f"use {available!r} (got {value!r})"
             )
     return {

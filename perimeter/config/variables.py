@@ -361,7 +361,7 @@ def _read_section(path: Path, section: str) -> dict[str, Any]:
         raise config_error(path, (), "expected a mapping of section names", data)
     if section not in data:
         names = ", ".join(repr(str(name)) for name in data) or "none"
-        problem = f"section not found (sections: {names}); choose one with --variable-yaml-section"
+        problem = f"section not found (sections: {names}); choose one with --section (-vys)"
         raise config_error(path, (section,), problem, section)
     raw = data[section]
     if raw is None:

@@ -77,3 +77,13 @@ def test_dagster_job_execute(sample: Path, tmp_path: Path):
     denied = {q["query_id"]: q for q in report["queries"]}["common_only_denied"]
     # planted denials: the operator twice, the vendor once, the legacy IAM user once
     assert sum(r["nb_reqs"] for r in denied["rows"]) == 4
+
+
+def test_job_without_days_says_what_to_pass(sample: Path):
+    defs = build_defs(load_settings(sample / "variables.yaml", environ={}))
+    result = defs.resolve_job_def("perimeter_job").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert "this asset is partitioned by UTC day" in failures[0].step_failure_data.error.message

@@ -273,7 +273,7 @@ def test_missing_section_suggests_the_option(tmp_path):
 
     assert error_of(path, "staging") == (
         f"{path}: staging: section not found (sections: 'default', 'prod'); "
-        "choose one with --variable-yaml-section (got 'staging')"
+        "choose one with --section (-vys) (got 'staging')"
     )
 
 
