@@ -9,7 +9,7 @@ from assets.partitions import partition_days
 from perimeter.config import PerimeterConfig
 from perimeter.inventory import InventorySnapshot
 from perimeter.preview import markdown_table
-from perimeter.queries.process import post_process
+from perimeter.queries.process import limit_per_account, post_process
 from perimeter.queries.spec import QuerySpec
 from perimeter.rules.base import RuleContext
 from resources.engine import SqlEngine, athena_day
@@ -84,13 +84,16 @@ def query_asset(
         days = partition_days(context)
         keys = input_keys(spec, days, engine, store, version)
         todo = [d for d in days if keys[d] is None or store.result_key(spec.id, d) != keys[d]]
-        raw_rows = 0
+        raw_rows = cut = 0
         if todo:
             params = {"start_day": athena_day(todo[0]), "end_day": athena_day(todo[-1])}
             raw = engine.run_query(spec.sql, params, todo)
             raw_rows = len(raw)
             inventory = InventorySnapshot({d: store.read_referential(d) for d in spec.depends_on})
             computed = post_process(spec, raw, RuleContext(perimeter, inventory))
+            computed, cut = limit_per_account(computed, perimeter)
+            if cut:
+                context.log.warning(f"{spec.id}: athena_sql_limit removed {cut} rows")
             for day in todo:
                 on_day = computed["p_date"] == athena_day(day) if len(computed) else []
                 rows = computed[on_day] if len(computed) else computed
@@ -105,6 +108,7 @@ def query_asset(
                 "dagster/row_count": len(result),
                 "engine_rows": raw_rows,
                 "days_computed": len(todo),
+                "rows_cut_by_athena_sql_limit": cut,
                 "days_unchanged": len(days) - len(todo),
                 "calls": int(result["nb_reqs"].sum()) if len(result) else 0,
                 "preview": dg.MetadataValue.md(

@@ -74,6 +74,26 @@ def _coverage_notes(
     return notes
 
 
+def _inventory_notes(specs: list[QuerySpec], store: ResultStore) -> list[str]:
+    """Say which inventory datasets are empty, and which queries that weakens."""
+    users: dict[str, list[str]] = {}
+    for spec in specs:
+        for dataset in spec.depends_on:
+            users.setdefault(dataset, []).append(spec.id)
+    notes = []
+    for dataset, queries in sorted(users.items()):
+        try:
+            empty = store.read_referential(dataset).empty
+        except FileNotFoundError:
+            empty = True
+        if empty:
+            notes.append(
+                f"the {dataset} inventory is empty: {', '.join(queries)} cannot match calls "
+                "against it (see docs/inventory.md, 'What each dataset is used for')."
+            )
+    return notes
+
+
 def _ranges(days: list[str]) -> str:
     """`2024-03-01 .. 2024-03-03, 2024-03-07` for a sorted list of days."""
     spans: list[list[str]] = []
@@ -117,7 +137,11 @@ def perimeter_report_asset(
         run_days = days_from_tags(context.run.tags, partitions)
         today = datetime.now(UTC).date()
         days = report_days(config.days, run_days, stored, window_days, today)
-        notes = (*perimeter.warnings, *_coverage_notes(specs, days, engine, store, version))
+        notes = (
+            *perimeter.warnings,
+            *_inventory_notes(specs, store),
+            *_coverage_notes(specs, days, engine, store, version),
+        )
         for note in notes:
             context.log.warning(note)
         items = tuple(

@@ -1,7 +1,7 @@
 """The CloudTrail table: columns and types of the Athena table, lower-cased.
 
 Both engines see the same table. Athena reads it through the DDL in
-`prerequisites/athena/create_cloudtrail_table.sql`; the DuckDB engine writes Parquet day
+`prerequisites/athena/organization_trail_table.sql`; the DuckDB engine writes Parquet day
 stores with exactly this Arrow schema. Nested structs keep CloudTrail's field names, lower-cased,
 because Athena's JSON SerDe matches keys case-insensitively. The JSON-valued fields
 (`requestparameters`, `responseelements`, `additionaleventdata`, `serviceeventdetails`) stay JSON

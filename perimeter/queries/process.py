@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from perimeter.config import PerimeterConfig
 from perimeter.queries.spec import QuerySpec
 from perimeter.rules.base import RuleContext
 
@@ -24,3 +25,24 @@ def post_process(spec: QuerySpec, raw: pd.DataFrame, context: RuleContext) -> pd
     else:
         frame["findings"] = spec.findings
     return frame
+
+
+def limit_per_account(frame: pd.DataFrame, perimeter: PerimeterConfig) -> tuple[pd.DataFrame, int]:
+    """Apply `athena_sql_limit`: at most that many rows per account and day, most calls first.
+
+    Upstream put the limit on each per-account SQL statement, which kept arbitrary rows. Here
+    it applies after post-processing, to the rows of each account (`p_account`) and day, and
+    keeps those with the most calls. 0 means no limit.
+
+    Returns:
+        The kept rows, and how many rows the limit removed.
+    """
+    if frame.empty:
+        return frame, 0
+    kept = []
+    for (account, _), group in frame.groupby(["p_account", "p_date"], sort=False, dropna=False):
+        limit = perimeter.for_account(str(account)).athena_sql_limit
+        ordered = group.sort_values("nb_reqs", ascending=False, kind="stable")
+        kept.append(ordered.head(limit) if limit else ordered)
+    result = pd.concat(kept).sort_index().reset_index(drop=True)
+    return result, len(frame) - len(result)

@@ -7,11 +7,14 @@
 --   <ORG_ID>              the organization id, e.g. o-a1b2c3d4e5
 --   <REGIONS>             every region the trail logs, comma-separated, with us-east-1
 --                         (global services log there), e.g. us-east-1,eu-west-1,eu-west-3
+--   <ACCOUNT_IDS>         every account of the organization, comma-separated
 -- For a trail of one account (no organization), remove "<ORG_ID>/" from LOCATION and from
 -- storage.location.template.
 --
 -- The columns are those of perimeter/schema.py (the DuckDB day store uses the same names,
--- in lower case). p_account is an injected projection: every query must give it with = or IN.
+-- in lower case). The catalogue queries scan every account of the organization in one
+-- statement (with no p_account filter), so p_account is an enum projection over the accounts;
+-- add an account when it joins the organization.
 CREATE EXTERNAL TABLE IF NOT EXISTS <TABLE_NAME> (
     eventversion STRING,
     useridentity STRUCT<
@@ -68,7 +71,8 @@ TBLPROPERTIES (
     'projection.p_date.range' = '2022/01/01,NOW',
     'projection.p_region.type' = 'enum',
     'projection.p_region.values' = '<REGIONS>',
-    'projection.p_account.type' = 'injected',
+    'projection.p_account.type' = 'enum',
+    'projection.p_account.values' = '<ACCOUNT_IDS>',
     'storage.location.template' =
         's3://<BUCKET_WITH_PREFIX>/AWSLogs/<ORG_ID>/${p_account}/CloudTrail/${p_region}/${p_date}'
 );

@@ -80,3 +80,15 @@ def test_a_trusted_vendor_changes_only_the_days_that_run(sample: Path):
         f"{s3}: results for 2024-03-04 .. 2024-03-05 were computed before the CloudTrail files, "
         "the perimeter file or the inventory changed; run these days again."
     ) in report["notes"]
+
+
+def test_empty_bucket_inventory_is_named_in_the_report(tmp_path: Path):
+    generate(tmp_path, days=2, events_per_day=0)
+    (tmp_path / "inventory" / "s3_buckets.json").unlink()
+    _, report = _run(tmp_path)
+    assert report["notes"] == [
+        "the s3_buckets inventory is empty: s3_bucket_policy_identity_perimeter_org_boundary "
+        "cannot match calls against it (see docs/inventory.md, 'What each dataset is used for')."
+    ]
+    s3 = "s3_bucket_policy_identity_perimeter_org_boundary"
+    assert _rows(report, s3) == []
