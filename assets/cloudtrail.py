@@ -8,8 +8,11 @@ from resources.engine import DuckDBEngine
 DAY_STORE = "cloudtrail_day_store"
 
 
+_TABLE_LIMIT = 100
+
+
 def _skipped_table(manifests) -> str:
-    """Markdown table of the files skipped whole, then of files with some records skipped."""
+    """Markdown table of the files skipped whole or in part (the first 100; all in manifests)."""
     lines = ["| day | file | skipped |", "|---|---|---|"]
     for manifest in manifests:
         day = manifest.day.replace("/", "-")
@@ -21,7 +24,11 @@ def _skipped_table(manifests) -> str:
                     f"{n} records: {reason}" for reason, n in sorted(f.skipped.items())
                 )
                 lines.append(f"| {day} | {f.path} | {counts} |")
-    return "\n".join(lines) if len(lines) > 2 else "No file skipped."
+    if len(lines) == 2:
+        return "No file skipped."
+    more = len(lines) - 2 - _TABLE_LIMIT
+    text = "\n".join(lines[: 2 + _TABLE_LIMIT])
+    return text + (f"\n\n{more} more files: see each day's manifest.json." if more > 0 else "")
 
 
 def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:

@@ -51,13 +51,18 @@ def _planted_markdown() -> str:
         "Calls planted in the sample logs, and the queries that must or must not list them. "
         "Background traffic adds no result row.",
         "",
-        "| query | must report | why | calls | day | also listed by |",
-        "|---|---|---|---|---|---|",
+        "| query | must report | why | caller | source IP | call | count | day | also listed by |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in PLANTED:
         verdict = "yes" if p.report else "no"
         also = ", ".join(p.also) or "-"
-        lines.append(f"| {p.query} | {verdict} | {p.why} | {p.count} | {p.day + 1} | {also} |")
+        caller = p.call.identity.get("arn") or p.call.identity.get("invokedBy") or "anonymous"
+        call = f"{p.call.source.split('.')[0]}:{p.call.name}"
+        lines.append(
+            f"| {p.query} | {verdict} | {p.why} | {caller} | {p.call.ip} | {call} | {p.count} "
+            f"| {p.day + 1} | {also} |"
+        )
     return "\n".join(lines) + "\n"
 
 
