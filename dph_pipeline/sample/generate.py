@@ -1,11 +1,11 @@
 """Assemble the sample: organisation, traffic, planted calls, configuration files."""
 
+import os
 import random
-from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from dph_pipeline.sample.config_files import perimeter_yaml, variables_yaml
 from dph_pipeline.sample.events import record
@@ -29,19 +29,27 @@ class SampleSummary:
     records: int
 
 
-def _records(org, days: list[date], events_per_day: int, seed: int) -> Iterator[dict[str, Any]]:
-    rng = random.Random(f"{seed}:planted")
+def _unit(task: tuple[Path, int, str, date, int, int, int]) -> tuple[int, int]:
+    """Write the logs of one account and day: its background traffic and planted calls.
+
+    Each unit draws from generators seeded by (seed, account, day), so the files do not
+    depend on how units are spread over processes.
+    """
+    root, extra_accounts, account, day, day_index, events_per_day, seed = task
+    org = build_org(extra_accounts)
+    midnight = datetime.combine(day, datetime.min.time(), UTC)
+    rng = random.Random(f"{seed}:planted:{account}:{day}")
+    records = []
     for planted in PLANTED:
-        at = datetime.combine(days[planted.day], datetime.min.time(), UTC)
+        if planted.call.account != account or planted.day != day_index:
+            continue
         for n in range(planted.count):
-            when = at + timedelta(hours=planted.hour, minutes=7 * n, seconds=13)
-            yield record(planted.call, when, rng)
-    for day in days:
-        midnight = datetime.combine(day, datetime.min.time(), UTC)
-        for account in org.accounts:
-            rng = random.Random(f"{seed}:ids:{account}:{day}")
-            for when, call in background_calls(org, account, midnight, events_per_day, seed):
-                yield record(call, when, rng)
+            when = midnight + timedelta(hours=planted.hour, minutes=7 * n, seconds=13)
+            records.append(record(planted.call, when, rng))
+    rng = random.Random(f"{seed}:ids:{account}:{day}")
+    for when, call in background_calls(org, account, midnight, events_per_day, seed):
+        records.append(record(call, when, rng))
+    return write_logs(records, root, f"{seed}:{account}:{day}")
 
 
 def _planted_markdown() -> str:
@@ -94,9 +102,16 @@ def generate(
     org = build_org(extra_accounts)
     day_list = [FIRST_DAY + timedelta(days=n) for n in range(days)]
     write_inventory(org, out / "inventory")
-    files, records = write_logs(
-        _records(org, day_list, events_per_day, seed), out / "cloudtrail", seed
-    )
+    tasks = [
+        (out / "cloudtrail", extra_accounts, account, day, index, events_per_day, seed)
+        for index, day in enumerate(day_list)
+        for account in org.accounts
+    ]
+    files = records = 0
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(tasks))) as pool:
+        for unit_files, unit_records in pool.map(_unit, tasks, chunksize=4):
+            files += unit_files
+            records += unit_records
     (out / "variables.yaml").write_text(variables_yaml(FIRST_DAY, days))
     (out / "data_perimeter.yaml").write_text(perimeter_yaml())
     (out / "PLANTED.md").write_text(_planted_markdown())

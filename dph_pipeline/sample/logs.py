@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from dph_pipeline.sample.org import ORG_ID
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -31,7 +33,7 @@ def write_logs(records: Iterable[dict[str, Any]], root: Path, seed: int) -> tupl
         minute = int(at[14:16]) // 5 * 5
         stamp = f"{at[0:4]}{at[5:7]}{at[8:10]}T{at[11:13]}{minute:02d}Z"
         windows[(rec["recipientAccountId"], rec["awsRegion"], stamp)].append(rec)
-    rng = random.Random(f"{seed}:files")
+    rng = random.Random(seed)
     days: set[tuple[str, str, str]] = set()
     for (account, region, stamp), batch in sorted(windows.items()):
         batch.sort(key=lambda r: r["eventTime"])
@@ -39,7 +41,7 @@ def write_logs(records: Iterable[dict[str, Any]], root: Path, seed: int) -> tupl
         folder.mkdir(parents=True, exist_ok=True)
         suffix = "".join(rng.choice(_ALPHABET) for _ in range(16))
         name = f"{account}_CloudTrail_{region}_{stamp}_{suffix}.json.gz"
-        payload = json.dumps({"Records": batch}, separators=(",", ":")).encode()
+        payload = orjson.dumps({"Records": batch})
         (folder / name).write_bytes(_gzip(payload))
         days.add((account, region, stamp[:8]))
     for account, region, day in sorted(days):

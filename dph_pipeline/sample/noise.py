@@ -31,9 +31,7 @@ _HARMLESS_ERRORS = (
 
 
 def _role_identity(org: SampleOrg, account: str, rng: random.Random) -> dict:
-    role = rng.choice(
-        [r for r in org.roles if r.account == account and "aws-service-role" not in r.path]
-    )
+    role = rng.choice(org.people_roles(account))
     return who.assumed_role(account, role.path, role.role_id, f"session-{rng.randrange(100)}")
 
 

@@ -72,6 +72,15 @@ class SampleOrg:
     endpoints: list[Endpoint]
     workload_accounts: list[str] = field(default_factory=list)
 
+    def people_roles(self, account: str) -> list[Role]:
+        """The account's roles that are not service-linked (cached)."""
+        cache = self.__dict__.setdefault("_people_roles", {})
+        if account not in cache:
+            cache[account] = [
+                r for r in self.roles if r.account == account and "aws-service-role" not in r.path
+            ]
+        return cache[account]
+
     def role(self, account: str, name: str) -> Role:
         """The role `name` of `account`."""
         for role in self.roles:
