@@ -49,8 +49,7 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
         """
         manifests = []
         rebuilt: list[str] = []
-        for day in partition_days(context):
-            manifest, state = engine.ensure_day_store(day)
+        for day, manifest, state in engine.ensure_day_stores(partition_days(context)):
             if state == "current":
                 context.log.info(f"{day}: input files unchanged, day store kept")
             else:

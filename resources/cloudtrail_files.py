@@ -51,12 +51,15 @@ def _is_log_name(name: str) -> bool:
 
 def classify(path: Path, root: Path, size: int, mtime_ns: int) -> SourceFile:
     """Describe one file found under `root`."""
-    rel = path.relative_to(root).as_posix()
+    return _classify(str(path), path.relative_to(root).as_posix(), size, mtime_ns)
+
+
+def _classify(path: str, rel: str, size: int, mtime_ns: int) -> SourceFile:
     match = _S3_LAYOUT.search(rel)
     if match is None:
-        return SourceFile(str(path), size, mtime_ns, digest="CloudTrail-Digest/" in rel)
+        return SourceFile(path, size, mtime_ns, digest="CloudTrail-Digest/" in rel)
     return SourceFile(
-        str(path),
+        path,
         size,
         mtime_ns,
         day=f"{match['y']}/{match['m']}/{match['d']}",
@@ -75,13 +78,16 @@ def discover(root: Path) -> list[SourceFile]:
     if not root.is_dir():
         raise FileNotFoundError(f"CloudTrail folder not found: {root}")
     found: list[SourceFile] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = str(root)
+    skip = len(top) + 1
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             if not _is_log_name(name):
                 continue
-            path = Path(dirpath) / name
-            stat = path.stat()
-            found.append(classify(path, root, stat.st_size, stat.st_mtime_ns))
+            path = os.path.join(dirpath, name)
+            stat = os.stat(path)
+            rel = path[skip:].replace(os.sep, "/")
+            found.append(_classify(path, rel, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda f: f.path)
     return found

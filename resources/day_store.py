@@ -9,10 +9,13 @@ Every record read is accounted for: `records_read = records_stored + records_ski
 the reason for every skipped file and record in the manifest.
 """
 
+import gc
 import json
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from perimeter.columnar import events_table
 from perimeter.logfile import (
     DIGEST_FILE,
     DUPLICATE_EVENT_ID,
@@ -29,14 +33,16 @@ from perimeter.logfile import (
     parse_log_bytes,
 )
 from perimeter.records import event_day, to_row
-from perimeter.schema import CLOUDTRAIL_SCHEMA
+from perimeter.schema import CLOUDTRAIL_SCHEMA, PARTITION_COLUMNS
 from resources.cloudtrail_files import SourceFile
 
 UNKNOWN = "unknown"
 # Bump when the day store's content changes for the same input files (schema, dedup rules):
 # stores of an older version are rebuilt.
 FORMAT_VERSION = 2
-_CHUNK_FILES = 64
+_CHUNK_FILES = 128  # files parsed per task
+_IN_FLIGHT = 8  # parsed chunks waiting at most: bounds memory whatever the day's size
+_ROW_GROUP = 131_072  # rows per Parquet row group
 
 
 @dataclass
@@ -132,15 +138,33 @@ def _read(src: SourceFile) -> tuple[list[dict[str, Any]], FileOutcome]:
     return parsed.events, outcome
 
 
-def _partition(row: dict[str, Any], src: SourceFile) -> tuple[str, str]:
+def _get(mapping: Any, name: str) -> Any:
+    """`mapping[name]` ignoring case (the last matching key wins, as in `to_row`)."""
+    if not isinstance(mapping, dict):
+        return None
+    if name in mapping:
+        return mapping[name]
+    lower = name.lower()
+    found = None
+    for key, value in mapping.items():
+        if key.lower() == lower:
+            found = value
+    return found
+
+
+def _partition(event: dict[str, Any], src: SourceFile) -> tuple[str, str]:
     if src.account is not None and src.region is not None:
         return src.account, src.region
-    account = row["recipientaccountid"] or (row["useridentity"] or {}).get("accountid")
-    return account or UNKNOWN, row["awsregion"] or UNKNOWN
+    account = _get(event, "recipientAccountId") or _get(_get(event, "userIdentity"), "accountId")
+    region = _get(event, "awsRegion")
+    account = account if isinstance(account, str) and account else UNKNOWN
+    return account, region if isinstance(region, str) and region else UNKNOWN
 
 
-def parse_for_day(src: SourceFile, day: str, home_day: str | None) -> tuple[list, FileOutcome]:
-    """Parse one file and keep the rows that belong to `day`.
+def select_for_day(
+    src: SourceFile, day: str, home_day: str | None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]], FileOutcome]:
+    """Parse one file and keep the events that belong to `day`, with their account and region.
 
     For the S3 layout every dated record of the file belongs to the file's day (as in Athena,
     where the key gives `p_date`). For flat files a record belongs to the day of its
@@ -150,7 +174,8 @@ def parse_for_day(src: SourceFile, day: str, home_day: str | None) -> tuple[list
     owns_file = src.day == day if src.day is not None else home_day == day
     parsed_records = outcome.records_read  # the parser's own count, for the whole file
     parse_skips = sum(outcome.skipped.values())
-    rows: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
+    partitions: list[tuple[str, str]] = []
     undated = other_days = 0
     for event in events:
         record_day = event_day(event.get("eventTime"))
@@ -160,11 +185,9 @@ def parse_for_day(src: SourceFile, day: str, home_day: str | None) -> tuple[list
         if src.day is None and record_day != day:
             other_days += 1
             continue
-        row = to_row(event)
-        row["p_account"], row["p_region"] = _partition(row, src)
-        row["p_date"] = day
-        rows.append(row)
-    outcome.records_stored = len(rows)
+        kept.append(event)
+        partitions.append(_partition(event, src))
+    outcome.records_stored = len(kept)
     if owns_file:
         outcome.skip(NO_EVENT_TIME, undated)
         # what this day accounts for: the whole file but the records of other days
@@ -172,6 +195,17 @@ def parse_for_day(src: SourceFile, day: str, home_day: str | None) -> tuple[list
     else:
         outcome.skipped, outcome.reason = {}, None
         outcome.records_read = parsed_records - parse_skips - other_days - undated
+    return kept, partitions, outcome
+
+
+def parse_for_day(src: SourceFile, day: str, home_day: str | None) -> tuple[list, FileOutcome]:
+    """Like `select_for_day`, with each event as a table row (partition columns included)."""
+    events, partitions, outcome = select_for_day(src, day, home_day)
+    rows = []
+    for event, (account, region) in zip(events, partitions, strict=True):
+        row = to_row(event)
+        row["p_account"], row["p_region"], row["p_date"] = account, region, day
+        rows.append(row)
     return rows, outcome
 
 
@@ -189,16 +223,29 @@ def file_days(src: SourceFile) -> tuple[list[str], str]:
     return days, modified.strftime("%Y/%m/%d")
 
 
+_DATA_SCHEMA = pa.schema([f for f in CLOUDTRAIL_SCHEMA if f.name not in PARTITION_COLUMNS])
+
+
 def _parse_chunk(
     files: Sequence[SourceFile], day: str, homes: dict[str, str | None]
 ) -> tuple[pa.Table, list[FileOutcome]]:
-    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    accounts: list[str] = []
+    regions: list[str] = []
     outcomes: list[FileOutcome] = []
     for src in files:
-        file_rows, outcome = parse_for_day(src, day, homes.get(src.path))
-        rows.extend(file_rows)
+        kept, partitions, outcome = select_for_day(src, day, homes.get(src.path))
+        events.extend(kept)
+        accounts.extend(a for a, _ in partitions)
+        regions.extend(r for _, r in partitions)
         outcomes.append(outcome)
-    return pa.Table.from_pylist(rows, schema=CLOUDTRAIL_SCHEMA), outcomes
+    data = events_table(events, _DATA_SCHEMA)
+    table = (
+        data.append_column("p_account", pa.array(accounts, pa.string()))
+        .append_column("p_region", pa.array(regions, pa.string()))
+        .append_column("p_date", pa.array([day] * len(events), pa.string()))
+    )
+    return table.select(CLOUDTRAIL_SCHEMA.names).cast(CLOUDTRAIL_SCHEMA), outcomes
 
 
 def _chunks(files: Sequence[SourceFile]) -> Iterator[Sequence[SourceFile]]:
@@ -206,18 +253,52 @@ def _chunks(files: Sequence[SourceFile]) -> Iterator[Sequence[SourceFile]]:
         yield files[start : start + _CHUNK_FILES]
 
 
+def _parse_chunk_quickly(
+    files: Sequence[SourceFile], day: str, homes: dict[str, str | None]
+) -> tuple[pa.Table, list[FileOutcome]]:
+    """`_parse_chunk` with the cyclic garbage collector paused.
+
+    Parsing creates many small dicts that all stay alive until the chunk is converted; the
+    collector would scan them again and again for cycles that JSON cannot contain.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_chunk(files, day, homes)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _parsed_chunks(
-    files: Sequence[SourceFile], day: str, homes: dict[str, str | None], workers: int
+    files: Sequence[SourceFile],
+    day: str,
+    homes: dict[str, str | None],
+    pool: Executor | None,
 ) -> Iterator[tuple[pa.Table, list[FileOutcome]]]:
-    chunks = list(_chunks(files))
-    if workers <= 1 or len(chunks) <= 1:
+    """Parsed chunks in file order; with a pool, a bounded number of chunks in flight."""
+    chunks = _chunks(files)
+    if pool is None:
         for chunk in chunks:
-            yield _parse_chunk(chunk, day, homes)
+            yield _parse_chunk_quickly(chunk, day, homes)
+        return
+    in_flight: deque[Future] = deque()
+    for chunk in chunks:
+        in_flight.append(pool.submit(_parse_chunk_quickly, chunk, day, homes))
+        if len(in_flight) >= _IN_FLIGHT:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
+@contextmanager
+def parser_pool(workers: int) -> Iterator[Executor | None]:
+    """A pool of parsing processes to share between days (None for one worker)."""
+    if workers <= 1:
+        yield None
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_parse_chunk, chunk, day, homes) for chunk in chunks]
-        for future in futures:
-            yield future.result()
+        yield pool
 
 
 def drop_duplicate_events(
@@ -257,6 +338,7 @@ def write_day_store(
     homes: dict[str, str | None] | None = None,
     workers: int = 1,
     input_fingerprint: str = "",
+    pool: Executor | None = None,
 ) -> DayManifest:
     """Parse `files` and write `out_dir/events.parquet` and `out_dir/manifest.json` for `day`.
 
@@ -265,8 +347,9 @@ def write_day_store(
         day: the UTC day, `YYYY/MM/DD`.
         out_dir: the day's folder in the store.
         homes: for flat files, the day each file's file-level accounting belongs to.
-        workers: parsing processes.
+        workers: parsing processes (a pool is started for this day unless `pool` is given).
         input_fingerprint: recorded in the manifest, to tell later whether the inputs changed.
+        pool: a pool from `parser_pool`, shared between days.
     """
     homes = homes or {}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -274,13 +357,23 @@ def write_day_store(
     logs = [f for f in files if not f.digest]
     tmp = out_dir / f".events.parquet.{os.getpid()}.tmp"
     seen: set[str] = set()
+    pending: list[pa.Table] = []
+    pending_rows = 0
     try:
-        with pq.ParquetWriter(tmp, CLOUDTRAIL_SCHEMA, compression="zstd") as writer:
-            for parsed, chunk_outcomes in _parsed_chunks(logs, day, homes, workers):
+        with (
+            pq.ParquetWriter(tmp, CLOUDTRAIL_SCHEMA, compression="zstd") as writer,
+            nullcontext(pool) if pool is not None else parser_pool(workers) as chunk_pool,
+        ):
+            for parsed, chunk_outcomes in _parsed_chunks(logs, day, homes, chunk_pool):
                 table = drop_duplicate_events(parsed, chunk_outcomes, seen)
-                if table.num_rows:
-                    writer.write_table(table)
                 outcomes.extend(chunk_outcomes)
+                pending.append(table)
+                pending_rows += table.num_rows
+                if pending_rows >= _ROW_GROUP:  # few large row groups: faster to write and read
+                    writer.write_table(pa.concat_tables(pending))
+                    pending, pending_rows = [], 0
+            if pending_rows:
+                writer.write_table(pa.concat_tables(pending))
         os.replace(tmp, out_dir / "events.parquet")
     finally:
         tmp.unlink(missing_ok=True)

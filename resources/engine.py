@@ -10,7 +10,8 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,13 @@ import sqlglot
 from perimeter.errors import QueryError
 from perimeter.schema import CLOUDTRAIL_SCHEMA, TABLE_NAME
 from resources.cloudtrail_files import SourceFile, discover
-from resources.day_store import FORMAT_VERSION, DayManifest, file_days, write_day_store
+from resources.day_store import (
+    FORMAT_VERSION,
+    DayManifest,
+    file_days,
+    parser_pool,
+    write_day_store,
+)
 
 
 def athena_day(day: date | str) -> str:
@@ -135,9 +142,14 @@ class DuckDBEngine(SqlEngine):
             days.add(entry["home"])
         return sorted(d.replace("/", "-") for d in days)
 
-    def files_for_day(self, day: str) -> tuple[list[SourceFile], dict[str, str | None]]:
-        """The input files that feed one day, and each flat file's accounting day."""
-        files = self.list_files()
+    def files_for_day(
+        self, day: str, files: Sequence[SourceFile] | None = None
+    ) -> tuple[list[SourceFile], dict[str, str | None]]:
+        """The input files that feed one day, and each flat file's accounting day.
+
+        `files` is a listing from `list_files`, to list the folder once for many days.
+        """
+        files = self.list_files() if files is None else files
         wanted = athena_day(day)
         index = self._flat_index(files)
         chosen = [f for f in files if f.day == wanted]
@@ -189,9 +201,25 @@ class DuckDBEngine(SqlEngine):
             files, athena_day(day), self.day_dir(day), homes, self._workers, fingerprint(files)
         )
 
-    def ensure_day_store(self, day: str) -> tuple[DayManifest, str]:
-        """Build the day store unless it is current; return it and the state it was found in."""
-        files, homes = self.files_for_day(day)
+    def ensure_day_stores(self, days: Sequence[str]) -> Iterator[tuple[str, DayManifest, str]]:
+        """`ensure_day_store` for each day, listing the folder once and sharing one pool."""
+        listing = self.list_files()
+        with parser_pool(self._workers) as pool:
+            for day in days:
+                manifest, state = self.ensure_day_store(day, listing, pool)
+                yield day, manifest, state
+
+    def ensure_day_store(
+        self,
+        day: str,
+        listing: Sequence[SourceFile] | None = None,
+        pool: Executor | None = None,
+    ) -> tuple[DayManifest, str]:
+        """Build the day store unless it is current; return it and the state it was found in.
+
+        `listing` (from `list_files`) and `pool` (from `parser_pool`) can be shared by days.
+        """
+        files, homes = self.files_for_day(day, listing)
         expected = fingerprint(files)
         state = self.day_store_state(day, expected)
         if state == "current":
@@ -199,7 +227,7 @@ class DuckDBEngine(SqlEngine):
             if manifest is not None:
                 return manifest, state
         manifest = write_day_store(
-            files, athena_day(day), self.day_dir(day), homes, self._workers, expected
+            files, athena_day(day), self.day_dir(day), homes, self._workers, expected, pool
         )
         return manifest, state
 
