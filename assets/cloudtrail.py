@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.partitions import days_from_tags, partition_days
+from resources.day_store import FORMAT_VERSION
 from resources.engine import DuckDBEngine
 
 DAY_STORE = "cloudtrail_day_store"
@@ -38,6 +39,7 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "parquet"},
+        code_version=f"day-store-v{FORMAT_VERSION}",
     )
     def _asset(context: dg.AssetExecutionContext, engine: DuckDBEngine) -> dg.MaterializeResult:
         """CloudTrail records of one UTC day with the Athena table's columns, as Parquet.

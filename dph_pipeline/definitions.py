@@ -9,6 +9,7 @@ from assets.partitions import daily_partitions
 from assets.queries import query_asset
 from assets.referential import referential_assets
 from assets.report import perimeter_report_asset
+from dph_pipeline.sensors import cloudtrail_sensor
 from dph_pipeline.settings import Settings, load_settings
 from dph_pipeline.wiring import build_resources
 from perimeter.queries.registry import select
@@ -46,10 +47,12 @@ def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Defin
     job = dg.define_asset_job(
         PERIMETER_JOB, selection=dg.AssetSelection.all(), partitions_def=partitions
     )
+    sensors = [cloudtrail_sensor(job, v.partitions_start_date)] if v.engine == "duckdb" else []
     return dg.Definitions(
         assets=assets,
         asset_checks=checks,
         jobs=[job],
+        sensors=sensors,
         resources=build_resources(settings),
     )
 

@@ -135,7 +135,9 @@ class DuckDBEngine(SqlEngine):
 
     def available_days(self) -> list[str]:
         """Days (`YYYY-MM-DD`) for which there are input files, sorted."""
-        files = self.list_files()
+        return self._days(self.list_files())
+
+    def _days(self, files: Sequence[SourceFile]) -> list[str]:
         days = {f.day for f in files if f.day is not None}
         for entry in self._flat_index(files).values():
             days.update(entry["days"])
@@ -159,6 +161,13 @@ class DuckDBEngine(SqlEngine):
                 chosen.append(src)
         homes = {path: entry["home"] for path, entry in index.items()}
         return chosen, homes
+
+    def day_fingerprints(self) -> dict[str, str]:
+        """Every day with input files (`YYYY-MM-DD`) and the fingerprint of its files."""
+        listing = self.list_files()
+        return {
+            day: fingerprint(self.files_for_day(day, listing)[0]) for day in self._days(listing)
+        }
 
     def input_fingerprint(self, day: str) -> str:
         """A hash of the names, sizes and modification times of one day's input files."""
