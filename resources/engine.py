@@ -53,6 +53,42 @@ def trino_to_duckdb(sql: str) -> str:
         raise QueryError(f"catalogue SQL does not parse as Trino SQL: {exc}") from exc
 
 
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """Path, size and modification time: what `_store_summary` results are cached by.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+    """
+    stat = path.stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=4096)
+def _store_summary(
+    manifest: tuple[str, int, int], parquet: tuple[str, int, int]
+) -> tuple[int, int, str, int] | None:
+    """Parquet row count, and the manifest's stored count, fingerprint and format version.
+
+    None when either file does not read (truncated, half-written, not JSON or not Parquet),
+    or when the manifest's per-file counts do not add up to its total.
+    Cached by path, size and modification time, so repeated checks in a run cost a `stat`.
+    """
+    try:
+        body = json.loads(Path(manifest[0]).read_bytes())
+        rows = pq.read_metadata(parquet[0]).num_rows
+        stored = sum(int(f["records_stored"]) for f in body["files"])
+        if stored != int(body["records_stored"]):  # an edited or damaged manifest
+            return None
+        return (
+            rows,
+            stored,
+            str(body.get("input_fingerprint", "")),
+            int(body.get("format_version", 0)),
+        )
+    except (ValueError, KeyError, TypeError, OSError, pa.ArrowException):
+        return None
+
+
 def fingerprint(files: Sequence[SourceFile]) -> str:
     """A hash of the paths, sizes and modification times of `files`, in any order."""
     digest = hashlib.sha256()
@@ -151,23 +187,30 @@ class DuckDBEngine(SqlEngine):
 
         `files` is a listing from `list_files`, to list the folder once for many days.
         """
-        files = self.list_files() if files is None else files
-        wanted = athena_day(day)
+        inputs = self._inputs_by_day(self.list_files() if files is None else files)
+        return inputs.get(athena_day(day), ([], {}))
+
+    def _inputs_by_day(
+        self, files: Sequence[SourceFile]
+    ) -> dict[str, tuple[list[SourceFile], dict[str, str | None]]]:
+        """Per day (`YYYY/MM/DD`): its input files and the flat files' accounting days."""
         index = self._flat_index(files)
-        chosen = [f for f in files if f.day == wanted]
-        for src in files:
-            entry = index.get(src.path)
-            if entry and (wanted in entry["days"] or entry["home"] == wanted):
-                chosen.append(src)
         homes = {path: entry["home"] for path, entry in index.items()}
-        return chosen, homes
+        grouped: dict[str, list[SourceFile]] = {}
+        for src in files:
+            if src.day is not None:
+                grouped.setdefault(src.day, []).append(src)
+                continue
+            entry = index.get(src.path)
+            if entry:
+                for day in dict.fromkeys([*entry["days"], entry["home"]]):
+                    grouped.setdefault(day, []).append(src)
+        return {day: (chosen, homes) for day, chosen in grouped.items()}
 
     def day_fingerprints(self) -> dict[str, str]:
         """Every day with input files (`YYYY-MM-DD`) and the fingerprint of its files."""
-        listing = self.list_files()
-        return {
-            day: fingerprint(self.files_for_day(day, listing)[0]) for day in self._days(listing)
-        }
+        inputs = self._inputs_by_day(self.list_files())
+        return {day.replace("/", "-"): fingerprint(files) for day, (files, _) in inputs.items()}
 
     def input_fingerprint(self, day: str) -> str:
         """A hash of the names, sizes and modification times of one day's input files."""
@@ -180,28 +223,34 @@ class DuckDBEngine(SqlEngine):
         (a half-written or truncated file), or its row count differs from the manifest's.
         """
         folder = self.day_dir(day)
-        if not (folder / "manifest.json").exists() or not (folder / "events.parquet").exists():
-            return "missing"
         try:
-            manifest = DayManifest.from_json((folder / "manifest.json").read_text())
-            rows = pq.read_metadata(folder / "events.parquet").num_rows
-        except (ValueError, KeyError, TypeError, OSError, pa.ArrowException):
+            summary = _store_summary(
+                _stamp(folder / "manifest.json"), _stamp(folder / "events.parquet")
+            )
+        except FileNotFoundError:
+            return "missing"
+        if summary is None:
             return "corrupt"
-        if rows != manifest.records_stored:
+        rows, stored, input_fingerprint, format_version = summary
+        if rows != stored:
             return "corrupt"
         expected = expected_fingerprint or self.input_fingerprint(day)
-        if manifest.format_version != FORMAT_VERSION or manifest.input_fingerprint != expected:
+        if format_version != FORMAT_VERSION or input_fingerprint != expected:
             return "stale"
         return "current"
 
     def day_version(self, day: str) -> str | None:
         """The input fingerprint and format of a readable day store, or None."""
-        if self.day_store_state(day, expected_fingerprint="-") == "corrupt":
+        folder = self.day_dir(day)
+        try:
+            summary = _store_summary(
+                _stamp(folder / "manifest.json"), _stamp(folder / "events.parquet")
+            )
+        except FileNotFoundError:
             return None
-        manifest = self.read_manifest(day)
-        if manifest is None:
+        if summary is None or summary[0] != summary[1]:
             return None
-        return f"{manifest.input_fingerprint}.v{manifest.format_version}"
+        return f"{summary[2]}.v{summary[3]}"
 
     def build_day_store(self, day: str) -> DayManifest:
         """(Re)build the Parquet day store of `day` (`YYYY-MM-DD`) from the input files."""
@@ -212,10 +261,11 @@ class DuckDBEngine(SqlEngine):
 
     def ensure_day_stores(self, days: Sequence[str]) -> Iterator[tuple[str, DayManifest, str]]:
         """`ensure_day_store` for each day, listing the folder once and sharing one pool."""
-        listing = self.list_files()
+        inputs = self._inputs_by_day(self.list_files())
         with parser_pool(self._workers) as pool:
             for day in days:
-                manifest, state = self.ensure_day_store(day, listing, pool)
+                files, homes = inputs.get(athena_day(day), ([], {}))
+                manifest, state = self._ensure(day, files, homes, pool)
                 yield day, manifest, state
 
     def ensure_day_store(
@@ -229,6 +279,15 @@ class DuckDBEngine(SqlEngine):
         `listing` (from `list_files`) and `pool` (from `parser_pool`) can be shared by days.
         """
         files, homes = self.files_for_day(day, listing)
+        return self._ensure(day, files, homes, pool)
+
+    def _ensure(
+        self,
+        day: str,
+        files: list[SourceFile],
+        homes: dict[str, str | None],
+        pool: Executor | None,
+    ) -> tuple[DayManifest, str]:
         expected = fingerprint(files)
         state = self.day_store_state(day, expected)
         if state == "current":
