@@ -89,10 +89,10 @@ def event_day(event_time: Any) -> str | None:
         return None
     try:
         moment = datetime.fromisoformat(event_time)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)  # OverflowError near year 1 or 9999
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
     return moment.strftime("%Y/%m/%d")
 
 

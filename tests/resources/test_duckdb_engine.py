@@ -258,5 +258,5 @@ def test_athena_day_and_dialect_translation():
             "SELECT json_extract_scalar(requestparameters, '$.bucketName') FROM cloudtrail"
             " WHERE p_date = :day"
         )
-        == "SELECT requestparameters ->> '$.bucketName' FROM cloudtrail WHERE p_date = $day"
+        == "SELECT TRY(requestparameters ->> '$.bucketName') FROM cloudtrail WHERE p_date = $day"
     )
