@@ -92,17 +92,18 @@ def day_store_check(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDefini
         problems = {}
         days = days_from_tags(context.run.tags, partitions) or engine.stored_days()
         for day in days:
-            manifest = engine.read_manifest(day)
-            if manifest is None:
+            try:
+                summary = engine.summary(day)
+            except FileNotFoundError:
                 continue
-            stored_and_skipped = manifest.records_stored + sum(manifest.records_skipped.values())
-            if manifest.records_read != stored_and_skipped:
-                problems[day] = {"read": manifest.records_read, "accounted": stored_and_skipped}
-            elif engine.day_store_state(day, expected_fingerprint="-") == "corrupt":
-                problems[day] = {
-                    "stored": manifest.records_stored,
-                    "parquet": "unreadable or different",
-                }
+            if summary is None:
+                problems[day] = {"store": "manifest or Parquet file unreadable or inconsistent"}
+                continue
+            accounted = summary.records_stored + summary.records_skipped
+            if summary.records_read != accounted:
+                problems[day] = {"read": summary.records_read, "accounted": accounted}
+            elif summary.rows != summary.records_stored:
+                problems[day] = {"stored": summary.records_stored, "parquet_rows": summary.rows}
         return dg.AssetCheckResult(passed=not problems, metadata={"mismatches": problems})
 
     return _check

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import dagster as dg
 import duckdb
@@ -79,29 +79,43 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     return str(path), stat.st_size, stat.st_mtime_ns
 
 
+class StoreSummary(NamedTuple):
+    """What a day store holds, read from its Parquet footer and its manifest."""
+
+    rows: int  # in the Parquet file
+    records_read: int  # the manifest's counts, summed over its files
+    records_stored: int
+    records_skipped: int
+    input_fingerprint: str
+    format_version: int
+
+
 @functools.lru_cache(maxsize=4096)
 def _store_summary(
     manifest: tuple[str, int, int], parquet: tuple[str, int, int]
-) -> tuple[int, int, str, int] | None:
-    """Parquet row count, and the manifest's stored count, fingerprint and format version.
+) -> StoreSummary | None:
+    """The summary of a day store, or None when it does not read back whole.
 
     None when either file does not read (truncated, half-written, not JSON or not Parquet),
-    or when the manifest's per-file counts do not add up to its total.
-    Cached by path, size and modification time, so repeated checks in a run cost a `stat`.
+    or when the manifest's per-file counts do not add up to its total. Cached by path, size
+    and modification time, so repeated checks in a run cost a `stat`.
     """
     try:
         body = json.loads(Path(manifest[0]).read_bytes())
         rows = pq.read_metadata(parquet[0]).num_rows
-        stored = sum(int(f["records_stored"]) for f in body["files"])
+        files = body["files"]
+        stored = sum(int(f["records_stored"]) for f in files)
         if stored != int(body["records_stored"]):  # an edited or damaged manifest
             return None
-        return (
-            rows,
-            stored,
-            str(body.get("input_fingerprint", "")),
-            int(body.get("format_version", 0)),
+        return StoreSummary(
+            rows=rows,
+            records_read=sum(int(f["records_read"]) for f in files),
+            records_stored=stored,
+            records_skipped=sum(int(n) for f in files for n in f["skipped"].values()),
+            input_fingerprint=str(body.get("input_fingerprint", "")),
+            format_version=int(body.get("format_version", 0)),
         )
-    except (ValueError, KeyError, TypeError, OSError, pa.ArrowException):
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, pa.ArrowException):
         return None
 
 
@@ -238,35 +252,35 @@ class DuckDBEngine(SqlEngine):
         A store is corrupt when its manifest does not parse, its Parquet footer does not read
         (a half-written or truncated file), or its row count differs from the manifest's.
         """
-        folder = self.day_dir(day)
         try:
-            summary = _store_summary(
-                _stamp(folder / "manifest.json"), _stamp(folder / "events.parquet")
-            )
+            summary = self.summary(day)
         except FileNotFoundError:
             return "missing"
-        if summary is None:
-            return "corrupt"
-        rows, stored, input_fingerprint, format_version = summary
-        if rows != stored:
+        if summary is None or summary.rows != summary.records_stored:
             return "corrupt"
         expected = expected_fingerprint or self.input_fingerprint(day)
-        if format_version != FORMAT_VERSION or input_fingerprint != expected:
+        if summary.format_version != FORMAT_VERSION or summary.input_fingerprint != expected:
             return "stale"
         return "current"
 
+    def summary(self, day: str) -> StoreSummary | None:
+        """The day store's counts and version (None if it does not read back whole).
+
+        Raises:
+            FileNotFoundError: the day has no store.
+        """
+        folder = self.day_dir(day)
+        return _store_summary(_stamp(folder / "manifest.json"), _stamp(folder / "events.parquet"))
+
     def day_version(self, day: str) -> str | None:
         """The input fingerprint and format of a readable day store, or None."""
-        folder = self.day_dir(day)
         try:
-            summary = _store_summary(
-                _stamp(folder / "manifest.json"), _stamp(folder / "events.parquet")
-            )
+            summary = self.summary(day)
         except FileNotFoundError:
             return None
-        if summary is None or summary[0] != summary[1]:
+        if summary is None or summary.rows != summary.records_stored:
             return None
-        return f"{summary[2]}.v{summary[3]}"
+        return f"{summary.input_fingerprint}.v{summary.format_version}"
 
     def build_day_store(self, day: str) -> DayManifest:
         """(Re)build the Parquet day store of `day` (`YYYY-MM-DD`) from the input files."""
