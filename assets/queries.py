@@ -3,6 +3,7 @@
 import hashlib
 
 import dagster as dg
+import pandas as pd
 
 from assets.cloudtrail import DAY_STORE
 from assets.partitions import partition_days
@@ -55,6 +56,29 @@ def input_keys(
     return keys
 
 
+def batches(days: list[str], size: int) -> list[list[str]]:
+    """Consecutive slices of at most `size` days."""
+    return [days[i : i + size] for i in range(0, len(days), max(1, size))]
+
+
+def compute(
+    spec: QuerySpec, days: list[str], engine: SqlEngine, context: RuleContext
+) -> tuple[dict[str, pd.DataFrame], int, int]:
+    """Run one query over `days` in one statement, post-process, split the rows by day.
+
+    Returns:
+        Each day's result rows, the engine's row count, and the rows `athena_sql_limit` cut.
+    """
+    params = {"start_day": athena_day(days[0]), "end_day": athena_day(days[-1])}
+    raw = engine.run_query(spec.sql, params, days)
+    result, cut = limit_per_account(post_process(spec, raw, context), context.perimeter)
+    by_day = {}
+    for day in days:
+        rows = result[result["p_date"] == athena_day(day)] if len(result) else result
+        by_day[day] = rows.reset_index(drop=True)
+    return by_day, len(raw), cut
+
+
 def query_asset(
     spec: QuerySpec,
     partitions: dg.PartitionsDefinition,
@@ -86,18 +110,15 @@ def query_asset(
         todo = [d for d in days if keys[d] is None or store.result_key(spec.id, d) != keys[d]]
         raw_rows = cut = 0
         if todo:
-            params = {"start_day": athena_day(todo[0]), "end_day": athena_day(todo[-1])}
-            raw = engine.run_query(spec.sql, params, todo)
-            raw_rows = len(raw)
             inventory = InventorySnapshot({d: store.read_referential(d) for d in spec.depends_on})
-            computed = post_process(spec, raw, RuleContext(perimeter, inventory))
-            computed, cut = limit_per_account(computed, perimeter)
+            context_ = RuleContext(perimeter, inventory)
+            for batch in batches(todo, engine.days_per_query):
+                day_rows, batch_raw, batch_cut = compute(spec, batch, engine, context_)
+                raw_rows, cut = raw_rows + batch_raw, cut + batch_cut
+                for day, rows in day_rows.items():
+                    store.write_result(spec.id, day, rows, keys[day])
             if cut:
                 context.log.warning(f"{spec.id}: athena_sql_limit removed {cut} rows")
-            for day in todo:
-                on_day = computed["p_date"] == athena_day(day) if len(computed) else []
-                rows = computed[on_day] if len(computed) else computed
-                store.write_result(spec.id, day, rows.reset_index(drop=True), keys[day])
         context.log.info(
             f"{spec.id}: {len(todo)} of {len(days)} days computed ({raw_rows} grouped rows from "
             f"the engine); {len(days) - len(todo)} unchanged days kept"

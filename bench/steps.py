@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from assets.queries import batches, compute
 from bench.peer import PEER_SELECT
 from dph_pipeline.run import run_pipeline
 from dph_pipeline.settings import load_settings
-from perimeter.queries.process import limit_per_account, post_process
 from perimeter.queries.registry import catalogue
 from perimeter.rules.base import RuleContext
 from resources.engine import DuckDBEngine, athena_day, trino_to_duckdb
@@ -55,14 +55,12 @@ def catalogue_run(args: dict) -> int:
     engine = DuckDBEngine(cloudtrail_root=args["cloudtrail"], store_dir=args["store"])
     settings = load_settings(Path(args["variables"]), environ={})
     inventory = LocalInventory(inventory_dir=str(settings.variables.inventory_dir))
-    days = args["days"]
-    params = {"start_day": athena_day(days[0]), "end_day": athena_day(days[-1])}
     rows = 0
     for spec in catalogue().values():
-        raw = engine.run_query(spec.sql, params, days)
         context = RuleContext(settings.perimeter, inventory.snapshot(spec.depends_on))
-        result, _ = limit_per_account(post_process(spec, raw, context), settings.perimeter)
-        rows += len(result)
+        for batch in batches(args["days"], engine.days_per_query):
+            by_day, _, _ = compute(spec, batch, engine, context)
+            rows += sum(len(frame) for frame in by_day.values())
     return rows
 
 

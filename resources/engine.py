@@ -139,6 +139,11 @@ class SqlEngine(dg.ConfigurableResource):
         """Run `sql` (Trino dialect, named `:param` placeholders) over `days` (`YYYY-MM-DD`)."""
         raise NotImplementedError
 
+    @property
+    def days_per_query(self) -> int:
+        """How many days one statement covers: fewer bound memory, more cost round trips."""
+        return 31
+
     def day_version(self, day: str) -> str | None:
         """What identifies the data of one day, or None when the engine cannot tell.
 
@@ -160,6 +165,11 @@ class DuckDBEngine(SqlEngine):
     def kind(self) -> str:
         """Short engine name."""
         return "duckdb"
+
+    @property
+    def days_per_query(self) -> int:
+        """One day per statement: a statement costs little here, and memory stays flat."""
+        return 1
 
     @property
     def _workers(self) -> int:
