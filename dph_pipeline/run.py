@@ -170,9 +170,15 @@ def run_pipeline(
     is_local = isinstance(defs.resources.get("engine"), DuckDBEngine)
     days = choose_days(v, available if is_local else None, datetime.now(UTC).date(), start, end)
     hints: tuple[str, ...] = ()
+    today = datetime.now(UTC).date()
+    if is_local and available and date.fromisoformat(available[-1]) > today:
+        hints += (
+            f"the folder has files dated {available[-1]}, after today: a record with a wrong "
+            "eventTime in a flat folder makes a day of its own",
+        )
     if is_local and not {d.isoformat() for d in days} & set(available):
         have = f"{available[0]} .. {available[-1]}" if available else "no day at all"
-        hints = (
+        hints += (
             f"no CloudTrail file for {days[0]} .. {days[-1]}; the folder has files for {have}",
         )
     job = defs.resolve_job_def(PERIMETER_JOB)
