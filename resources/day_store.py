@@ -40,9 +40,11 @@ UNKNOWN = "unknown"
 # Bump when the day store's content changes for the same input files (schema, dedup rules):
 # stores of an older version are rebuilt.
 FORMAT_VERSION = 2
-_CHUNK_FILES = 128  # files parsed per task
-_IN_FLIGHT = 8  # parsed chunks waiting at most: bounds memory whatever the day's size
-_ROW_GROUP = 131_072  # rows per Parquet row group
+# Work is sized in bytes, not in files or rows, so memory stays flat whatever the file sizes.
+_CHUNK_BYTES = 512 * 1024  # compressed input bytes parsed per task (about 5 MB of JSON)
+_CHUNK_FILES = 512  # and at most this many files per task
+_IN_FLIGHT = 6  # parsed chunks waiting at most, whatever the day's size
+_ROW_GROUP_BYTES = 48 * 1024 * 1024  # Arrow bytes buffered before a Parquet row group
 
 
 @dataclass
@@ -249,8 +251,17 @@ def _parse_chunk(
 
 
 def _chunks(files: Sequence[SourceFile]) -> Iterator[Sequence[SourceFile]]:
-    for start in range(0, len(files), _CHUNK_FILES):
-        yield files[start : start + _CHUNK_FILES]
+    """Consecutive groups of files of about `_CHUNK_BYTES` on disk (at most `_CHUNK_FILES`)."""
+    chunk: list[SourceFile] = []
+    size = 0
+    for src in files:
+        chunk.append(src)
+        size += src.size
+        if size >= _CHUNK_BYTES or len(chunk) >= _CHUNK_FILES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _parse_chunk_quickly(
@@ -358,7 +369,7 @@ def write_day_store(
     tmp = out_dir / f".events.parquet.{os.getpid()}.tmp"
     seen: set[str] = set()
     pending: list[pa.Table] = []
-    pending_rows = 0
+    pending_rows = pending_bytes = 0
     try:
         with (
             pq.ParquetWriter(tmp, CLOUDTRAIL_SCHEMA, compression="zstd") as writer,
@@ -369,9 +380,10 @@ def write_day_store(
                 outcomes.extend(chunk_outcomes)
                 pending.append(table)
                 pending_rows += table.num_rows
-                if pending_rows >= _ROW_GROUP:  # few large row groups: faster to write and read
+                pending_bytes += table.nbytes
+                if pending_bytes >= _ROW_GROUP_BYTES:  # few large row groups: fast to read
                     writer.write_table(pa.concat_tables(pending))
-                    pending, pending_rows = [], 0
+                    pending, pending_rows, pending_bytes = [], 0, 0
             if pending_rows:
                 writer.write_table(pa.concat_tables(pending))
         os.replace(tmp, out_dir / "events.parquet")

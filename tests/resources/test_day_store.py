@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from perimeter.schema import CLOUDTRAIL_SCHEMA
+from resources import day_store
 from resources.cloudtrail_files import SourceFile, classify
 from resources.day_store import DayManifest, FileOutcome, file_days, parse_for_day, write_day_store
 
@@ -121,7 +122,8 @@ def test_write_day_store_accounts_for_every_record(tmp_path):
     )
 
 
-def test_write_day_store_with_worker_processes_over_many_chunks(tmp_path):
+def test_write_day_store_with_worker_processes_over_many_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(day_store, "_CHUNK_FILES", 16)  # 130 files: 9 parsing tasks
     root = tmp_path / "in"
     files = [
         put(root, f"{S3_DIR}/f{i:03}.json.gz", records(ev(f"E{i}", "2024-03-01T01:00:00Z")))
@@ -155,7 +157,8 @@ def _with_id(event: dict, event_id: str | None) -> dict:
     return event | ({"eventID": event_id} if event_id else {})
 
 
-def test_duplicate_deliveries_are_stored_once(tmp_path):
+def test_duplicate_deliveries_are_stored_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(day_store, "_CHUNK_FILES", 16)
     root = tmp_path / "in"
     t = "2024-03-01T01:00:00Z"
     first = put(
@@ -170,7 +173,7 @@ def test_duplicate_deliveries_are_stored_once(tmp_path):
         f"{S3_DIR}/b.json.gz",
         records(_with_id(ev("B", t), "id-2"), _with_id(ev("C", t), "id-3"), ev("N", t), ev("N", t)),
     )
-    # 64 files per parsing chunk: the duplicates of id-2 sit in another chunk than the original
+    # 16 files per parsing chunk: the duplicates of id-2 sit in another chunk than the original
     fillers = [
         put(root, f"{S3_DIR}/f{i:03}.json", records(_with_id(ev("F", t), f"fill-{i}")))
         for i in range(70)
