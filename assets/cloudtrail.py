@@ -39,7 +39,7 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "parquet"},
-        code_version=f"day-store-v{FORMAT_VERSION}",
+        code_version=f"day-store-{FORMAT_VERSION}",
     )
     def _asset(context: dg.AssetExecutionContext, engine: DuckDBEngine) -> dg.MaterializeResult:
         """CloudTrail records of one UTC day with the Athena table's columns, as Parquet.

@@ -13,16 +13,26 @@ from perimeter.preview import markdown_table
 from perimeter.queries.process import limit_per_account, post_process
 from perimeter.queries.spec import QuerySpec
 from perimeter.rules.base import RuleContext
+from perimeter.versions import source_digest
 from resources.engine import SqlEngine, athena_day
 from resources.store import ResultStore
 
-# Bump when post-processing changes in a way the spec's SQL and rule names do not show.
-RESULTS_VERSION = "1"
+# The code every result depends on besides its spec: rules, post-processing, the inventory
+# parsers and the dialect translation.
+_RESULT_CODE = (
+    "perimeter.rules",
+    "perimeter.queries.process",
+    "perimeter.inventory",
+    "perimeter.config",
+    "resources.engine",
+)
 
 
 def _code_version(spec: QuerySpec) -> str:
-    """Changes when the query's SQL or its list of rules changes."""
-    text = spec.sql + "|" + ",".join(rule.name for rule in spec.rules) + "|" + RESULTS_VERSION
+    """Changes when the query's SQL, its rules, or the code of rules and engine changes."""
+    text = "|".join(
+        [spec.sql, ",".join(rule.name for rule in spec.rules), source_digest(*_RESULT_CODE)]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -148,7 +148,7 @@ def section(events: int, figures: dict, ratios: dict, setup: str) -> str:
 
 def write_section(path: Path, events: int, text: str, machine_line: str) -> None:
     body = path.read_text() if path.exists() else "# Performance\n"
-    body = re.sub(r"Machine: .*\n", "", body)
+    body = re.sub(r"Machine: .*\n\n?", "", body)
     marker = re.compile(rf"<!-- bench:{events} -->.*?<!-- /bench:{events} -->", re.S)
     body = marker.sub(text, body) if marker.search(body) else body.rstrip() + "\n\n" + text + "\n"
     body = body.replace("## Measurements\n", f"## Measurements\n\nMachine: {machine_line}\n", 1)

@@ -25,8 +25,12 @@ def _blocks(days: list[str]) -> list[list[str]]:
 
 
 def changed_days(seen: dict[str, str], now: dict[str, str], first_day: str) -> list[str]:
-    """Days from `first_day` on whose files are new or changed since `seen`."""
-    return sorted(d for d, fp in now.items() if d >= first_day and seen.get(d) != fp)
+    """Days from `first_day` on whose files are new, changed or all gone since `seen`.
+
+    A day whose files were all deleted is run again, so its store and results empty out.
+    """
+    days = set(seen) | set(now)
+    return sorted(d for d in days if d >= first_day and seen.get(d) != now.get(d))
 
 
 def cloudtrail_sensor(job: Any, first_day: str) -> dg.SensorDefinition:
@@ -34,8 +38,9 @@ def cloudtrail_sensor(job: Any, first_day: str) -> dg.SensorDefinition:
 
     The cursor maps each day to the fingerprint of its files (paths, sizes, modification
     times). Each run of consecutive changed days becomes one single-run range request; the run
-    key names the days and their fingerprints, so the same content is never run twice. Stopped
-    by default: start it in the UI (Automation) once the first run looks right.
+    key names the days and their fingerprints, so the same content is never run twice (a run
+    that failed is not requested again until its files change: re-run it from the UI).
+    Stopped by default: start it in the UI (Automation) once the first run looks right.
     """
 
     @dg.sensor(
@@ -50,7 +55,8 @@ def cloudtrail_sensor(job: Any, first_day: str) -> dg.SensorDefinition:
         days = changed_days(seen, now, first_day)
         requests = []
         for block in _blocks(days):
-            digest = hashlib.sha256("".join(f"{d}{now[d]}" for d in block).encode()).hexdigest()
+            text = "".join(f"{d}{now.get(d, '-')}" for d in block)
+            digest = hashlib.sha256(text.encode()).hexdigest()
             requests.append(
                 dg.RunRequest(
                     run_key=f"{block[0]}..{block[-1]}-{digest[:12]}",

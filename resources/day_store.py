@@ -34,12 +34,16 @@ from perimeter.logfile import (
 )
 from perimeter.records import event_day, to_row
 from perimeter.schema import CLOUDTRAIL_SCHEMA, PARTITION_COLUMNS
+from perimeter.versions import source_digest
 from resources.cloudtrail_files import SourceFile
 
 UNKNOWN = "unknown"
-# Bump when the day store's content changes for the same input files (schema, dedup rules):
-# stores of an older version are rebuilt.
-FORMAT_VERSION = 2
+# Changes when the day store's content may change for the same input files: bump the number
+# for a change of layout; the digest follows every edit of the code that reads and maps
+# records. Stores of another version are rebuilt.
+FORMAT_VERSION = "3-" + source_digest(
+    "perimeter.logfile", "perimeter.records", "perimeter.columnar", "perimeter.schema", __name__
+)
 # Work is sized in bytes, not in files or rows, so memory stays flat whatever the file sizes.
 _CHUNK_BYTES = 512 * 1024  # compressed input bytes parsed per task (about 5 MB of JSON)
 _CHUNK_FILES = 512  # and at most this many files per task
@@ -71,7 +75,7 @@ class DayManifest:
     files: list[FileOutcome]
     built_at: str
     input_fingerprint: str = ""  # of the input files it was built from (names, sizes, mtimes)
-    format_version: int = 0
+    format_version: str = ""
 
     @property
     def records_read(self) -> int:
@@ -121,7 +125,7 @@ class DayManifest:
             [FileOutcome(**f) for f in body["files"]],
             body["built_at"],
             body.get("input_fingerprint", ""),
-            body.get("format_version", 0),
+            str(body.get("format_version", "")),
         )
 
 
@@ -144,8 +148,6 @@ def _get(mapping: Any, name: str) -> Any:
     """`mapping[name]` ignoring case (the last matching key wins, as in `to_row`)."""
     if not isinstance(mapping, dict):
         return None
-    if name in mapping:
-        return mapping[name]
     lower = name.lower()
     found = None
     for key, value in mapping.items():

@@ -6,12 +6,14 @@ local CloudTrail files. The Athena engine runs the same SQL text on the organisa
 table.
 """
 
+import fcntl
 import functools
 import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -69,8 +71,8 @@ def _null_on_bad_json(node: sqlglot.exp.Expression) -> sqlglot.exp.Expression:
     return node
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
-    """Path, size and modification time: what `_store_summary` results are cached by.
+def _stamp(path: Path) -> tuple[str, int, int, int, int]:
+    """Path, size, modification and change times, inode: what summaries are cached by.
 
     Raises:
         FileNotFoundError: the file does not exist.
@@ -87,18 +89,18 @@ class StoreSummary(NamedTuple):
     records_stored: int
     records_skipped: int
     input_fingerprint: str
-    format_version: int
+    format_version: str
 
 
 @functools.lru_cache(maxsize=4096)
 def _store_summary(
-    manifest: tuple[str, int, int], parquet: tuple[str, int, int]
+    manifest: tuple[str, int, int, int, int], parquet: tuple[str, int, int, int, int]
 ) -> StoreSummary | None:
     """The summary of a day store, or None when it does not read back whole.
 
     None when either file does not read (truncated, half-written, not JSON or not Parquet),
-    or when the manifest's per-file counts do not add up to its total. Cached by path, size
-    and modification time, so repeated checks in a run cost a `stat`.
+    or when the manifest's per-file counts do not add up to its total. Cached by the files'
+    stamps (a rebuild replaces both files, so new inodes), so repeated checks cost a `stat`.
     """
     try:
         body = json.loads(Path(manifest[0]).read_bytes())
@@ -113,7 +115,7 @@ def _store_summary(
             records_stored=stored,
             records_skipped=sum(int(n) for f in files for n in f["skipped"].values()),
             input_fingerprint=str(body.get("input_fingerprint", "")),
-            format_version=int(body.get("format_version", 0)),
+            format_version=str(body.get("format_version", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError, OSError, pa.ArrowException):
         return None
@@ -290,7 +292,7 @@ class DuckDBEngine(SqlEngine):
             return None
         if summary is None or summary.rows != summary.records_stored:
             return None
-        return f"{summary.input_fingerprint}.v{summary.format_version}"
+        return f"{summary.input_fingerprint}.{summary.format_version}"
 
     def build_day_store(self, day: str) -> DayManifest:
         """(Re)build the Parquet day store of `day` (`YYYY-MM-DD`) from the input files."""
@@ -329,15 +331,28 @@ class DuckDBEngine(SqlEngine):
         pool: Executor | None,
     ) -> tuple[DayManifest, str]:
         expected = fingerprint(files)
-        state = self.day_store_state(day, expected)
-        if state == "current":
-            manifest = self.read_manifest(day)
-            if manifest is not None:
-                return manifest, state
-        manifest = write_day_store(
-            files, athena_day(day), self.day_dir(day), homes, self._workers, expected, pool
-        )
-        return manifest, state
+        with self._day_lock(day):  # another run building the same day waits, then reuses it
+            state = self.day_store_state(day, expected)
+            if state == "current":
+                manifest = self.read_manifest(day)
+                if manifest is not None:
+                    return manifest, state
+            manifest = write_day_store(
+                files, athena_day(day), self.day_dir(day), homes, self._workers, expected, pool
+            )
+            return manifest, state
+
+    @contextmanager
+    def _day_lock(self, day: str) -> Iterator[None]:
+        """An exclusive lock on one day's store, across processes (`flock` on a lock file)."""
+        path = Path(self.store_dir) / "cloudtrail" / f".day={day}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def stored_days(self) -> list[str]:
         """Days (`YYYY-MM-DD`) that have a day store, sorted."""
@@ -364,9 +379,10 @@ class DuckDBEngine(SqlEngine):
     def _repair(self, days: Sequence[str]) -> None:
         """Rebuild the day stores of `days` that are corrupt, from the raw files."""
         for day in days:
-            if (self.day_dir(day) / "events.parquet").exists():
+            folder = self.day_dir(day)
+            if (folder / "events.parquet").exists() or (folder / "manifest.json").exists():
                 state = self.day_store_state(day, expected_fingerprint="-")
-                if state == "corrupt":
+                if state in ("corrupt", "missing"):  # unreadable, or one of its two files lost
                     dg.get_dagster_logger().warning(
                         f"day store {day} is corrupt (unreadable or incomplete); rebuilding it "
                         "from the CloudTrail files"

@@ -75,14 +75,24 @@ def test_new_and_changed_days_only(sample: Path):
 
 
 def test_days_before_the_first_partition_are_ignored():
-    seen = {"2024-03-01": "a"}
+    seen = {"2024-03-01": "a", "2024-03-03": "c"}
     now = {"2023-12-31": "x", "2024-03-01": "a", "2024-03-02": "b"}
-    assert changed_days(seen, now, "2024-01-01") == ["2024-03-02"]
+    # the 2nd is new, the 3rd lost all its files
+    assert changed_days(seen, now, "2024-01-01") == ["2024-03-02", "2024-03-03"]
 
 
-def test_removed_folder_is_not_requested(sample: Path):
+def test_a_day_with_one_folder_removed_is_run_again(sample: Path):
     cursor = _tick(sample, None).cursor
     shutil.rmtree(sample / "cloudtrail" / PROD_DAY.format(5))
     result = _tick(sample, cursor)
     # the 5th still has other accounts' files, so it changed; nothing else did
     assert _ranges(result) == [("2024-03-05", "2024-03-05")]
+
+
+def test_run_keys_follow_the_content(sample: Path):
+    first = _tick(sample, None)
+    _add_file(sample, 5, "late-delivery")
+    second = _tick(sample, first.cursor)
+    (key,) = [r.run_key for r in second.run_requests]
+    assert key.startswith("2024-03-05..2024-03-05-")
+    assert key not in {r.run_key for r in first.run_requests}

@@ -6,8 +6,8 @@ organisation, inventory and perimeter file are those of `tests/queries/cases/_or
 (expected CIDRs 35.249.253.0/24 in the baseline and 203.0.113.0/24 for 111122223333).
 
 Every expected value below is derived by hand from the events and the query's SQL and rules.
-The last two tests fail until two bugs are fixed, in `resources/engine.py` (JSON text that is
-not JSON) and `perimeter/records.py` (eventTime out of range): see their docstrings.
+The last two tests pin two bugs they found, now fixed in `resources/engine.py` (JSON text that
+is not JSON) and `perimeter/records.py` (eventTime out of range): see their docstrings.
 """
 
 import gzip
@@ -562,10 +562,10 @@ def test_flat_folder_digest_and_empty_file_are_counted_on_their_modification_day
 def test_request_parameters_that_are_not_an_object_do_not_break_the_bucket_query(tmp_path):
     """`requestParameters` holding a JSON string is stored as that text, which is not JSON.
 
-    Athena's `json_extract_scalar` gives NULL for text that is not JSON; DuckDB's `->>`, which
-    the translation produces, raises "Malformed JSON" and fails the whole statement, so one
-    such record fails the S3 query for every day of the run. Expected: the record gives a
-    NULL bucket name, like a null `requestParameters`, and the other calls are reported.
+    Athena's `json_extract_scalar` gives NULL for text that is not JSON; DuckDB's `->>` raises
+    "Malformed JSON", so without the `TRY` the translation now adds, one such record failed the
+    S3 query for every day of the run. Expected: the record gives a NULL bucket name, like a
+    null `requestParameters`, and the other calls are reported.
     """
     logs = tmp_path / "cloudtrail"
     events = [
@@ -607,9 +607,9 @@ OUT_OF_RANGE_TIMES = ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"]
 def test_event_time_outside_the_datetime_range_is_skipped_not_fatal(tmp_path, layout: str):
     """An `eventTime` whose UTC conversion leaves Python's datetime range is unusable.
 
-    `perimeter.records.event_day` catches ValueError only; `astimezone` raises OverflowError
-    for these values, which stops the day store build (S3 layout) or the listing of days
-    (flat folder) instead of skipping the record as "no eventTime".
+    `astimezone` raises OverflowError for these values; `perimeter.records.event_day` once
+    caught ValueError only, which stopped the day store build (S3 layout) or the listing of
+    days (flat folder) instead of skipping the record as "no eventTime".
     """
     logs = tmp_path / "cloudtrail"
     events = [_event(31, EC2, "DescribeInstances", DEPLOY, "192.0.2.20")]

@@ -2,10 +2,12 @@
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from resources import day_store
 from resources.engine import DuckDBEngine
 
 DAY = "2024-03-01"
@@ -104,3 +106,34 @@ def test_store_of_an_older_format_is_stale(engine: DuckDBEngine):
     doc["format_version"] = 1
     path.write_text(json.dumps(doc))
     assert engine.day_store_state(DAY) == "stale"
+
+
+def test_a_build_that_fails_midway_keeps_the_previous_store(
+    engine: DuckDBEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    engine.ensure_day_store(DAY)
+    before = {p.name: p.read_bytes() for p in engine.day_dir(DAY).iterdir()}
+    _write(tmp_path / "logs", "b.json", [_event(3)])
+
+    def crash(self, table, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(day_store.pq.ParquetWriter, "write_table", crash)
+    with pytest.raises(OSError, match="disk full"):
+        engine.ensure_day_store(DAY)
+    after = {p.name: p.read_bytes() for p in engine.day_dir(DAY).iterdir()}
+    assert after == before  # no temporary file left, both files untouched
+    assert engine.day_store_state(DAY) == "stale"  # the new file still waits to be ingested
+
+
+def test_lost_parquet_file_is_rebuilt_before_a_query(engine: DuckDBEngine):
+    engine.ensure_day_store(DAY)
+    (engine.day_dir(DAY) / "events.parquet").unlink()
+    assert _count(engine) == 2
+
+
+def test_two_builders_of_one_day_take_turns(engine: DuckDBEngine):
+    with ThreadPoolExecutor(2) as pool:
+        states = sorted(s for _, s in pool.map(lambda _: engine.ensure_day_store(DAY), range(2)))
+    assert states == ["current", "missing"]  # the second waited, then reused the first's store
+    assert _count(engine) == 2
