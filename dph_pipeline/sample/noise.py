@@ -1,7 +1,9 @@
 """Background traffic: ordinary calls inside the perimeter, which no query may report.
 
-Calls come from the corporate range, through VPC endpoints, over IPv6, from AWS services and
-from service-linked roles; some fail with errors that are not access denials. Each (account,
+Calls come from the corporate range (role sessions, IAM users, roles of other accounts of the
+organisation reading this account's buckets), through VPC endpoints, over IPv6, from AWS
+services and from service-linked roles; management and S3 data events; some fail with errors
+that are not access denials. Each (account,
 day) draws from its own seeded generator, so a day's traffic does not depend on the others.
 """
 
@@ -65,6 +67,29 @@ def _call(org: SampleOrg, account: str, rng: random.Random) -> Call:
             region,
             user_agent="cloudformation.amazonaws.com",
         )
+    if kind < 0.8:  # IAM users and roles of other accounts of the organisation, from the office
+        ip = f"198.51.100.{rng.randrange(1, 255)}"
+        if rng.random() < 0.5:
+            user = f"ci-bot-{rng.randrange(3)}"
+            identity = who.iam_user(account, user, f"AIDA{account}{user[-1]}USER")
+            return Call(account, identity, source, name, ip, region, user_agent=USER_AGENTS[1])
+        other = rng.choice([a for a in org.accounts if a != account])
+        role = rng.choice(org.people_roles(other))
+        identity = who.foreign_role(other, role.name, role.role_id, f"x-{rng.randrange(100)}")
+        buckets = [b for b in org.buckets if b.account == account]
+        if buckets:  # reading this account's data from another account of the organisation
+            bucket = rng.choice(buckets)
+            request = {"bucketName": bucket.name, "key": f"shared/{rng.randrange(1000)}.csv"}
+            return Call(
+                account,
+                identity,
+                "s3.amazonaws.com",
+                "GetObject",
+                ip,
+                bucket.region,
+                request=request,
+            )
+        return Call(account, identity, source, name, ip, region)
     if kind < 0.85:  # service principals
         service = rng.choice(("config.amazonaws.com", "cloudtrail.amazonaws.com"))
         return Call(
