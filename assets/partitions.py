@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import dagster as dg
 
 
@@ -30,3 +32,14 @@ def days_from_tags(tags: dict[str, str], partitions: dg.PartitionsDefinition) ->
     if start and end:
         return list(partitions.get_partition_keys_in_range(dg.PartitionKeyRange(start, end)))
     return None
+
+
+def contiguous_blocks(days: list[date]) -> list[list[date]]:
+    """Split sorted days into runs of consecutive days (one partition range each)."""
+    blocks: list[list[date]] = []
+    for day in days:
+        if blocks and day - blocks[-1][-1] == timedelta(days=1):
+            blocks[-1].append(day)
+        else:
+            blocks.append([day])
+    return blocks

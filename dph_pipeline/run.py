@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.partitions import contiguous_blocks
 from dph_pipeline.definitions import PERIMETER_JOB, build_defs
 from dph_pipeline.settings import Settings
 from perimeter.config import Variables
@@ -136,17 +137,6 @@ def choose_days(
             )
         first = floor
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def contiguous_blocks(days: list[date]) -> list[list[date]]:
-    """Split sorted days into runs of consecutive days (one Dagster partition range each)."""
-    blocks: list[list[date]] = []
-    for day in days:
-        if blocks and day - blocks[-1][-1] == timedelta(days=1):
-            blocks[-1].append(day)
-        else:
-            blocks.append([day])
-    return blocks
 
 
 def _instance() -> dg.DagsterInstance:

@@ -2,26 +2,15 @@
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import dagster as dg
 
+from assets.partitions import contiguous_blocks
 from resources.engine import DuckDBEngine
 
 SENSOR = "new_cloudtrail_days"
-
-
-def _blocks(days: list[str]) -> list[list[str]]:
-    """Sorted days split into runs of consecutive days."""
-    blocks: list[list[str]] = []
-    for day in days:
-        previous = blocks[-1][-1] if blocks else None
-        if previous and date.fromisoformat(day) - date.fromisoformat(previous) == timedelta(1):
-            blocks[-1].append(day)
-        else:
-            blocks.append([day])
-    return blocks
 
 
 def changed_days(seen: dict[str, str], now: dict[str, str], first_day: str) -> list[str]:
@@ -54,7 +43,8 @@ def cloudtrail_sensor(job: Any, first_day: str) -> dg.SensorDefinition:
         now = engine.day_fingerprints()
         days = changed_days(seen, now, first_day)
         requests = []
-        for block in _blocks(days):
+        for dates in contiguous_blocks([date.fromisoformat(d) for d in days]):
+            block = [d.isoformat() for d in dates]
             text = "".join(f"{d}{now.get(d, '-')}" for d in block)
             digest = hashlib.sha256(text.encode()).hexdigest()
             requests.append(

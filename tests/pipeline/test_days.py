@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dph_pipeline.run import choose_days, contiguous_blocks
+from assets.partitions import contiguous_blocks
+from dph_pipeline.run import choose_days
 from perimeter.config import load_variables
 from perimeter.errors import ConfigError
 
