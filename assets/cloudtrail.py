@@ -7,6 +7,29 @@ from resources.day_store import FORMAT_VERSION
 from resources.engine import DuckDBEngine
 
 DAY_STORE = "cloudtrail_day_store"
+CLOUDTRAIL_FILES = "cloudtrail_files"
+
+
+def cloudtrail_files_asset(partitions: dg.PartitionsDefinition) -> dg.SourceAsset:
+    """The CloudTrail files of each day, observed: the data version is their fingerprint.
+
+    Observing it (UI: "Observe sources", or a schedule) records each day's fingerprint, so
+    Dagster marks a day store partition stale when files arrive or change for its day.
+    """
+
+    @dg.observable_source_asset(
+        name=CLOUDTRAIL_FILES,
+        group_name="cloudtrail",
+        partitions_def=partitions,
+        required_resource_keys={"engine"},
+    )
+    def _files(context) -> dg.DataVersionsByPartition:
+        """CloudTrail log files under `local_cloudtrail_root`, by UTC day."""
+        known = set(partitions.get_partition_keys())
+        versions = context.resources.engine.day_fingerprints()
+        return dg.DataVersionsByPartition({d: v for d, v in versions.items() if d in known})
+
+    return _files
 
 
 _TABLE_LIMIT = 100
@@ -40,6 +63,7 @@ def cloudtrail_day_store_asset(partitions: dg.PartitionsDefinition) -> dg.Assets
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "parquet"},
         code_version=f"day-store-{FORMAT_VERSION}",
+        deps=[CLOUDTRAIL_FILES],
     )
     def _asset(context: dg.AssetExecutionContext, engine: DuckDBEngine) -> dg.MaterializeResult:
         """CloudTrail records of one UTC day with the Athena table's columns, as Parquet.

@@ -4,7 +4,12 @@ import warnings
 
 import dagster as dg
 
-from assets.cloudtrail import cloudtrail_day_store_asset, day_store_check
+from assets.cloudtrail import (
+    CLOUDTRAIL_FILES,
+    cloudtrail_day_store_asset,
+    cloudtrail_files_asset,
+    day_store_check,
+)
 from assets.partitions import daily_partitions
 from assets.queries import query_asset
 from assets.referential import referential_assets
@@ -15,6 +20,7 @@ from dph_pipeline.wiring import build_resources
 from perimeter.queries.registry import select
 
 PERIMETER_JOB = "perimeter_job"
+OBSERVE_JOB = "observe_cloudtrail_files"
 
 
 def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Definitions:
@@ -31,7 +37,7 @@ def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Defin
     assets: list[dg.AssetsDefinition] = [*referential_assets()]
     checks = []
     if v.engine == "duckdb":
-        assets.append(cloudtrail_day_store_asset(partitions))
+        assets += [cloudtrail_files_asset(partitions), cloudtrail_day_store_asset(partitions)]
         checks.append(day_store_check(partitions))
     assets += [query_asset(spec, partitions, settings.perimeter, v.engine) for spec in specs]
     assets.append(
@@ -47,11 +53,16 @@ def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Defin
     job = dg.define_asset_job(
         PERIMETER_JOB, selection=dg.AssetSelection.all(), partitions_def=partitions
     )
-    sensors = [cloudtrail_sensor(job, v.partitions_start_date)] if v.engine == "duckdb" else []
+    jobs = [job]
+    sensors = []
+    if v.engine == "duckdb":
+        sensors.append(cloudtrail_sensor(job, v.partitions_start_date))
+        # observing records each day's file fingerprint: the UI then marks stale day stores
+        jobs.append(dg.define_asset_job(OBSERVE_JOB, selection=[CLOUDTRAIL_FILES]))
     return dg.Definitions(
         assets=assets,
         asset_checks=checks,
-        jobs=[job],
+        jobs=jobs,
         sensors=sensors,
         resources=build_resources(settings),
     )

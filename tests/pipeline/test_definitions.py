@@ -34,7 +34,9 @@ def test_assets_groups_and_job(sample: Path):
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
-    assert keys == sorted([*QUERIES, *REFERENTIAL, "cloudtrail_day_store", "perimeter_report"])
+    assert keys == sorted(
+        [*QUERIES, *REFERENTIAL, "cloudtrail_files", "cloudtrail_day_store", "perimeter_report"]
+    )
     groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
     assert groups["common_only_denied"] == "common"
     assert groups[QUERIES[2]] == "s3"
@@ -87,3 +89,21 @@ def test_job_without_days_says_what_to_pass(sample: Path):
     assert not result.success
     failures = [e for e in result.all_events if e.is_step_failure]
     assert "this asset is partitioned by UTC day" in failures[0].step_failure_data.error.message
+
+
+def test_observing_the_files_versions_each_day(sample: Path):
+    defs = build_defs(load_settings(sample / "variables.yaml", environ={}))
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(dg.AssetKey("cloudtrail_day_store")).parent_keys
+    assert {k.to_user_string() for k in parents} == {"cloudtrail_files"}
+    with dg.instance_for_test() as instance:
+        job = defs.resolve_job_def("observe_cloudtrail_files")
+        result = job.execute_in_process(instance=instance)
+        assert result.success
+        observations = [
+            e.asset_observation_data.asset_observation
+            for e in result.all_events
+            if e.event_type_value == "ASSET_OBSERVATION"
+        ]
+    assert sorted(o.partition for o in observations) == ["2024-03-04", "2024-03-05"]
+    assert all(len(o.tags["dagster/data_version"]) == 16 for o in observations)
