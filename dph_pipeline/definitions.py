@@ -50,9 +50,7 @@ def build_defs(settings: Settings, queries: list[str] | None = None) -> dg.Defin
             settings.perimeter,
         )
     )
-    job = dg.define_asset_job(
-        PERIMETER_JOB, selection=dg.AssetSelection.all(), partitions_def=partitions
-    )
+    job = dg.define_asset_job(PERIMETER_JOB, selection=dg.AssetSelection.all())
     jobs = [job]
     sensors = []
     if v.engine == "duckdb":

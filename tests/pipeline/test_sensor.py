@@ -28,7 +28,7 @@ def _tick(folder: Path, cursor: str | None) -> dg.SensorResult:
         context = dg.build_sensor_context(
             instance=instance, cursor=cursor, definitions=defs, resources=dict(defs.resources)
         )
-        return defs.get_sensor_def(SENSOR).evaluate_tick(context)
+        return defs.resolve_sensor_def(SENSOR).evaluate_tick(context)
 
 
 def _ranges(result) -> list[tuple[str, str]]:
