@@ -13,15 +13,11 @@ import re
 from collections.abc import Iterable
 
 from perimeter.config.errors import InvalidValue
+from perimeter.identifiers import ACCOUNT_ID, OU_ID, ROOT_ID, VPC_ID, VPCE_ID
 
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"})
 
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
-_VPC_ID = re.compile(r"vpc-[0-9a-f]{8,17}")
-_VPCE_ID = re.compile(r"vpce-[0-9a-f]{8,17}")
 _VPCE_LITERAL = re.compile(r"vpce-[A-Za-z0-9-]*")
-_OU_ID = re.compile(r"ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}")
-_ROOT_ID = re.compile(r"r-[0-9a-z]{4,32}")
 _REGEX_SYNTAX = frozenset("*?[](){}|\\^$")
 _LITERAL_IN_UPSTREAM = frozenset(".+=")
 
@@ -91,21 +87,21 @@ def check_cidr(value: str) -> str:
 
 def check_account_id(value: str) -> str:
     """Check a 12-digit AWS account id."""
-    if not _ACCOUNT_ID.fullmatch(value):
+    if not ACCOUNT_ID.fullmatch(value):
         raise InvalidValue("not a 12-digit AWS account id")
     return value
 
 
 def check_vpc_id(value: str) -> str:
     """Check a VPC id such as `vpc-0a1b2c3d` (an exact value, not a pattern)."""
-    if not _VPC_ID.fullmatch(value):
+    if not VPC_ID.fullmatch(value):
         raise InvalidValue("not a VPC id, expected vpc- and 8 to 17 lowercase hex digits")
     return value
 
 
 def check_vpc_endpoint(value: str) -> str:
     """Check a VPC endpoint pattern; a plain `vpce-...` literal must be a well-formed id."""
-    if _VPCE_LITERAL.fullmatch(value) and not _VPCE_ID.fullmatch(value):
+    if _VPCE_LITERAL.fullmatch(value) and not VPCE_ID.fullmatch(value):
         raise InvalidValue("not a VPC endpoint id, expected vpce- and 8 to 17 lowercase hex digits")
     return check_pattern(value)
 
@@ -129,7 +125,7 @@ def check_arn(value: str) -> str:
         raise InvalidValue(f"malformed ARN: unknown partition {partition!r}")
     if not service:
         raise InvalidValue("malformed ARN: empty service field")
-    if account and not _ACCOUNT_ID.fullmatch(account) and not _is_pattern(account):
+    if account and not ACCOUNT_ID.fullmatch(account) and not _is_pattern(account):
         raise InvalidValue("malformed ARN: account field must be empty, 12 digits or a pattern")
     if not resource:
         raise InvalidValue("malformed ARN: empty resource field")
@@ -153,6 +149,6 @@ def clean_ou_id(value: str) -> str:
         The OU id (`ou-...`) or root id (`r-...`).
     """
     cleaned = value.strip(" */").rsplit("/", 1)[-1]
-    if not (_OU_ID.fullmatch(cleaned) or _ROOT_ID.fullmatch(cleaned)):
+    if not (OU_ID.fullmatch(cleaned) or ROOT_ID.fullmatch(cleaned)):
         raise InvalidValue(f"not an OU id (ou-...) or root id (r-...) once cleaned to {cleaned!r}")
     return cleaned

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import pandas as pd
 
 from perimeter.errors import ConfigError
+from perimeter.identifiers import ACCOUNT_ID, OU_ID, ROOT_ID, VPC_ID, VPCE_ID
 from perimeter.inventory import (
     ACCOUNTS,
     IAM_ROLES,
@@ -37,13 +38,8 @@ from perimeter.inventory.roles import (
 ROOT_NAME = "Root"
 """The name given to an organization root, as upstream (spec 4.3)."""
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/.+$")
-_ROLE_ID = re.compile(r"^AROA[0-9A-Z]+$")
-_ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
-_OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
-_VPCE_ID = re.compile(r"^vpce-[0-9a-f]+$")
-_VPC_ID = re.compile(r"^vpc-[0-9a-f]+$")
+_ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::(\d{12}):role/.+")
+_ROLE_ID = re.compile(r"AROA[0-9A-Z]+")
 _MISSING = object()
 _MAX_REPR = 120
 
@@ -111,7 +107,7 @@ class _File:
         value = self.value(mapping, path, key)
         if not isinstance(value, str):
             self.fail(_join(path, key), "not a string", value)
-        if pattern is not None and not pattern[0].match(value):
+        if pattern is not None and not pattern[0].fullmatch(value):
             self.fail(_join(path, key), pattern[1], value)
         return value
 
@@ -122,7 +118,7 @@ class _File:
         return self.text(mapping, path, key)
 
 
-_ACCOUNT = (_ACCOUNT_ID, "not a 12-digit account id")
+_ACCOUNT = (ACCOUNT_ID, "not a 12-digit account id")
 
 
 def parse_accounts(doc: Any, source: str) -> pd.DataFrame:
@@ -208,8 +204,8 @@ def parse_vpc_endpoints(doc: Any, source: str) -> pd.DataFrame:
     file = _File(source)
     rows = [
         {
-            "vpcEndpointId": file.text(item, path, "VpcEndpointId", (_VPCE_ID, "not a VPCE id")),
-            "vpcId": file.text(item, path, "VpcId", (_VPC_ID, "not a VPC id")),
+            "vpcEndpointId": file.text(item, path, "VpcEndpointId", (VPCE_ID, "not a VPCE id")),
+            "vpcId": file.text(item, path, "VpcId", (VPC_ID, "not a VPC id")),
             "ownerId": file.text(item, path, "OwnerId", _ACCOUNT),
             "serviceName": file.optional_text(item, path, "ServiceName"),
             "vpcEndpointType": file.text(item, path, "VpcEndpointType"),
@@ -253,12 +249,12 @@ def _org_nodes(file: _File, doc: Any) -> tuple[dict[str, _Node], dict[str, tuple
     """Roots and OUs by id, and each account's (direct parent id, key path)."""
     nodes: dict[str, _Node] = {}
     accounts: dict[str, tuple[str, str]] = {}
-    parent_id = (re.compile(f"{_ROOT_ID.pattern}|{_OU_ID.pattern}"), "not a root or OU id")
+    parent_id = (re.compile(f"{ROOT_ID.pattern}|{OU_ID.pattern}"), "not a root or OU id")
     for path, root in file.each(doc, "Roots"):
-        root_id = file.text(root, path, "Id", (_ROOT_ID, "not a root id"))
+        root_id = file.text(root, path, "Id", (ROOT_ID, "not a root id"))
         nodes.setdefault(root_id, _Node(ROOT_NAME, None, path))
     for path, ou in file.each(doc, "OrganizationalUnits"):
-        ou_id = file.text(ou, path, "Id", (_OU_ID, "not an OU id"))
+        ou_id = file.text(ou, path, "Id", (OU_ID, "not an OU id"))
         parent = file.text(ou, path, "ParentId", parent_id)
         nodes.setdefault(ou_id, _Node(file.text(ou, path, "Name"), parent, path))
     for path, document in file.documents(doc):
@@ -267,7 +263,7 @@ def _org_nodes(file: _File, doc: Any) -> tuple[dict[str, _Node], dict[str, tuple
         if not isinstance(parents, dict):
             file.fail(path, "not an object", parents)
         for account in parents:
-            if not _ACCOUNT_ID.match(account):
+            if not ACCOUNT_ID.fullmatch(account):
                 file.fail(path, "not a 12-digit account id", account)
             parent = file.text(parents, path, account, parent_id)
             accounts.setdefault(account, (parent, _join(path, account)))

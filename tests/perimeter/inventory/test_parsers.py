@@ -425,7 +425,11 @@ def test_parse_vpc_endpoints_reads_describe_vpc_endpoints_output():
         (
             {
                 "VpcEndpoints": [
-                    {"VpcEndpointId": "vpce-1", "VpcId": "vpc-1", "OwnerId": OUTSIDE[:-1]}
+                    {
+                        "VpcEndpointId": "vpce-0a1b2c3d",
+                        "VpcId": "vpc-0a1b2c3d",
+                        "OwnerId": OUTSIDE[:-1],
+                    }
                 ]
             },
             "/x/vpc_endpoints.json: VpcEndpoints[0].OwnerId: not a 12-digit account id"
