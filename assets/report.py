@@ -7,12 +7,12 @@ import dagster as dg
 import pandas as pd
 
 from assets.partitions import days_from_tags
-from assets.queries import input_keys, perimeter_version
 from perimeter.config import PerimeterConfig
 from perimeter.preview import markdown_table
 from perimeter.queries.spec import QuerySpec
 from perimeter.report import Report, ReportItem, summarise, write_all
 from resources.engine import SqlEngine
+from resources.query_runs import input_keys, perimeter_version
 from resources.store import ResultStore
 
 REPORT = "perimeter_report"

@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from assets.queries import batches, compute
 from bench.peer import PEER_SELECT
 from dph_pipeline.run import run_pipeline
 from dph_pipeline.settings import load_settings
@@ -25,6 +24,7 @@ from perimeter.queries.registry import catalogue
 from perimeter.rules.base import RuleContext
 from resources.engine import DuckDBEngine, athena_day, trino_to_duckdb
 from resources.inventory import LocalInventory
+from resources.query_runs import batches, compute
 
 
 def _log_files(root: Path) -> list[str]:
