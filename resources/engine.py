@@ -14,7 +14,6 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,7 +22,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import sqlglot
 
 from perimeter.errors import QueryError
 from perimeter.schema import CLOUDTRAIL_SCHEMA, TABLE_NAME
@@ -35,40 +33,7 @@ from resources.day_store import (
     parser_pool,
     write_day_store,
 )
-
-
-def athena_day(day: date | str) -> str:
-    """`2024-01-02` or a date -> `2024/01/02`, the format of the `p_date` partition."""
-    return (day.isoformat() if isinstance(day, date) else day).replace("-", "/")
-
-
-@functools.lru_cache(maxsize=256)
-def trino_to_duckdb(sql: str) -> str:
-    """Translate one catalogue statement from Athena's dialect to DuckDB's.
-
-    JSON extractions are wrapped in TRY, so a value that is not JSON gives NULL.
-
-    Raises:
-        QueryError: the statement does not parse as Trino SQL.
-    """
-    try:
-        tree = sqlglot.parse_one(sql, read="trino")
-    except sqlglot.errors.ParseError as exc:
-        raise QueryError(f"catalogue SQL does not parse as Trino SQL: {exc}") from exc
-    return tree.transform(_null_on_bad_json).sql(dialect="duckdb")
-
-
-def _null_on_bad_json(node: sqlglot.exp.Expression) -> sqlglot.exp.Expression:
-    """Wrap a JSON extraction in TRY, so that text that is not JSON gives NULL.
-
-    Athena gives NULL too; without TRY, DuckDB fails the whole statement on one
-    `requestParameters` that holds plain text.
-    """
-    if isinstance(node, sqlglot.exp.JSONExtractScalar) and not (
-        isinstance(node.parent, sqlglot.exp.Anonymous) and node.parent.name.upper() == "TRY"
-    ):
-        return sqlglot.exp.Anonymous(this="TRY", expressions=[node.copy()])
-    return node
+from resources.dialect import athena_day, trino_to_duckdb
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int, int]:

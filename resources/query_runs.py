@@ -25,6 +25,7 @@ _RESULT_CODE = (
     "perimeter.inventory",
     "perimeter.config",
     "resources.engine",
+    "resources.dialect",
     "resources.query_runs",
 )
 
