@@ -2,8 +2,8 @@
 
 `SqlEngine` is the interface the query assets use. `DuckDBEngine` (the default) runs the
 catalogue's Trino-dialect SQL, translated by sqlglot, on Parquet day stores that it builds from
-local CloudTrail files. The Athena engine runs the same SQL text on the organisation's Athena
-table.
+local CloudTrail files. An Athena engine (not in this version) is to run the same SQL text on
+the organisation's Athena table.
 """
 
 import fcntl
